@@ -1,0 +1,148 @@
+"""Findings: one long table of everything worth telling a focal point or a statistician.
+
+Findings are data, not exceptions (STYLE.md §5). Ingest problems use the closed catalogue in
+``schemas/finding_codes.toml``; validation rules carry their own ids. Both land in the same
+table, whose columns are fixed here, and the command's exit code is derived from it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.paths import SCHEMAS
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_ORDER = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+#: Columns of every findings table, in order.
+FINDING_COLUMNS = (
+    "stage",
+    "rule_id",
+    "severity",
+    "economy",
+    "year",
+    "indicator",
+    "source_file",
+    "sheet",
+    "cell",
+    "value",
+    "expected",
+    "message",
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class FindingCode:
+    """One entry of the finding catalogue."""
+
+    code: str
+    severity: str
+    title: str
+    description: str
+    template: str
+
+
+@cache
+def catalogue(path: Path = SCHEMAS / "finding_codes.toml") -> dict[str, FindingCode]:
+    """Load the closed catalogue of non-rule finding codes."""
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    return {code: FindingCode(code=code, **entry) for code, entry in raw.items()}
+
+
+FINDINGS_SCHEMA = pa.DataFrameSchema(
+    {
+        "stage": pa.Column(str),
+        "rule_id": pa.Column(str),
+        "severity": pa.Column(str, pa.Check.isin(SEVERITIES)),
+        "economy": pa.Column(str, nullable=True),
+        "year": pa.Column("Int64", nullable=True),
+        "indicator": pa.Column(str, nullable=True),
+        "source_file": pa.Column(str, nullable=True),
+        "sheet": pa.Column(str, nullable=True),
+        "cell": pa.Column(str, nullable=True),
+        "value": pa.Column(str, nullable=True),
+        "expected": pa.Column(str, nullable=True),
+        "message": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+
+def empty_findings() -> pd.DataFrame:
+    """A findings table with no rows and the right columns and dtypes."""
+    frame = pd.DataFrame({column: pd.Series(dtype=object) for column in FINDING_COLUMNS})
+    return FINDINGS_SCHEMA.validate(frame)
+
+
+class _Blank(dict):
+    """Format mapping that renders missing keys and NaN as an empty string."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _render(template: str, row: Mapping[str, object]) -> str:
+    clean = _Blank({k: ("" if v is None or (isinstance(v, float) and v != v) else v)
+                    for k, v in row.items()})
+    try:
+        return template.format_map(clean)
+    except (ValueError, KeyError, IndexError, AttributeError):
+        return template
+
+
+def coded_findings(stage: str, code: str, rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
+    """Build findings of one catalogue ``code`` from rows of context.
+
+    ``rows`` holds any of the finding columns plus extra keys (such as ``detail``) that the
+    code's template uses. Unknown codes raise ``KeyError``: the catalogue is closed.
+    """
+    entry = catalogue()[code]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return empty_findings()
+    messages = [_render(entry.template, record) for record in frame.to_dict("records")]
+    frame = frame.assign(stage=stage, rule_id=code, severity=entry.severity, message=messages)
+    return normalise_findings(frame)
+
+
+def normalise_findings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Select and order the finding columns, filling absent ones, and check the schema."""
+    out = frame.reindex(columns=list(FINDING_COLUMNS))
+    for column in ("value", "expected"):
+        out[column] = out[column].map(lambda v: None if v is None or v != v else str(v))
+    return FINDINGS_SCHEMA.validate(out)
+
+
+def concat_findings(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Stack findings tables, sorted by severity then economy, year and indicator."""
+    parts = [t for t in tables if t is not None and not t.empty]
+    if not parts:
+        return empty_findings()
+    out = pd.concat(parts, ignore_index=True)
+    order = out["severity"].map(SEVERITY_ORDER)
+    out = out.assign(_order=order).sort_values(
+        ["_order", "economy", "year", "indicator", "rule_id"], kind="stable", na_position="last"
+    )
+    return normalise_findings(out.drop(columns="_order").reset_index(drop=True))
+
+
+def exit_code(findings: pd.DataFrame) -> int:
+    """0 when no finding is an error, 1 otherwise (2 is for usage/IO errors, set by the CLI)."""
+    return EXIT_FINDINGS if (findings["severity"] == "error").any() else EXIT_OK
+
+
+def count_by(findings: pd.DataFrame, column: str = "rule_id") -> pd.Series:
+    """Counts of findings per ``column`` (rule id by default), largest first."""
+    return findings[column].value_counts().sort_index()

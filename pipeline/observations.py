@@ -1,0 +1,76 @@
+"""The observation table: the one long format every stage after ingest reads.
+
+One row is one value an economy reported (or ictstats derived) for one year, indicator and
+combination of breakdowns, with the flags that travel with it and the cell it came from, so
+any published number can be traced back to ``source_file``/``sheet``/``cell``.
+Breakdown dimensions use ``_T`` for "total / no breakdown", as SDMX does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+TOTAL = "_T"
+
+#: Breakdown dimensions and the categories each allows (codes follow the SDG DSD where one exists).
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "sex": (TOTAL, "F", "M"),
+    "age": (TOTAL, "Y_LT15", "Y15T24", "Y25T74", "Y_GE75", "Y15T74", "Y_GE15"),
+    "area": (TOTAL, "U", "R"),
+    "speed": (TOTAL, "IS_256KT2M", "IS_2MT10M", "IS_GE10M"),
+    "technology": (TOTAL, "DSL", "CABLE", "FIBRE", "SATELLITE", "FWA", "OTHER"),
+    "skill": (TOTAL, "ARSP", "CMFL", "COPA", "EMAIL", "EPRS", "INST", "PCPR", "SOFT", "TRAF"),
+}
+DIMENSION_NAMES = tuple(DIMENSIONS)
+
+#: The key of an observation: at most one value per key.
+KEY = ("economy", "year", "indicator", *DIMENSION_NAMES)
+
+OBSERVATION_COLUMNS = (
+    *KEY,
+    "value",
+    "unit",
+    "estimate",
+    "break_in_series",
+    "footnote",
+    "kind",
+    "source_file",
+    "sheet",
+    "cell",
+)
+
+OBSERVATION_SCHEMA = pa.DataFrameSchema(
+    {
+        "economy": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+        "year": pa.Column("int64", pa.Check.in_range(1960, 2100)),
+        "indicator": pa.Column(str),
+        **{
+            name: pa.Column(str, pa.Check.isin(categories))
+            for name, categories in DIMENSIONS.items()
+        },
+        "value": pa.Column(float, pa.Check(lambda s: ~s.isin([float("inf"), float("-inf")]),
+                                           name="finite")),
+        "unit": pa.Column(str),
+        "estimate": pa.Column(bool),
+        "break_in_series": pa.Column(bool),
+        "footnote": pa.Column(str),
+        "kind": pa.Column(str, pa.Check.isin(["admin", "household", "external", "derived"])),
+        "source_file": pa.Column(str),
+        "sheet": pa.Column(str),
+        "cell": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+    unique=list(KEY),
+)
+
+
+def empty_observations() -> pd.DataFrame:
+    """An observation table with no rows."""
+    return OBSERVATION_SCHEMA.validate(
+        pd.DataFrame({c: pd.Series(dtype=object) for c in OBSERVATION_COLUMNS}).astype(
+            {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
+        )
+    )

@@ -1,0 +1,31 @@
+"""Economy reference data: codes, names, ITU regions, development groups, income, population.
+
+Kept as CSV files in ``schemas/reference/`` (see that folder's README for sources) so that a
+statistician can correct a region or a population figure without touching code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from pipeline.paths import REFERENCE
+
+
+@cache
+def economies() -> pd.DataFrame:
+    """One row per economy: economy (ISO3), m49, name, itu_region, ldc, lldc, sids, income_group."""
+    return pd.read_csv(REFERENCE / "economies.csv", keep_default_na=False, na_values=[""])
+
+
+@cache
+def population() -> pd.DataFrame:
+    """economy, year, population, households (households may be missing)."""
+    return pd.read_csv(REFERENCE / "population.csv")
+
+
+@cache
+def income_groups() -> pd.DataFrame:
+    """economy, year (data year), income_group (L, LM, UM, H) — World Bank classification history."""
+    return pd.read_csv(REFERENCE / "income_groups.csv", keep_default_na=False, na_values=[""])

@@ -1,0 +1,53 @@
+"""Reading and writing result tables under ``processed/``.
+
+Every table is written twice — Parquet for machines, CSV for people and spreadsheets — and
+each write goes through a temporary file and an atomic rename, so an interrupted run never
+leaves half a table behind (issue #7). Stages never write files themselves; the CLI and
+publish hand their returned frames to these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+
+def atomic_write(path: Path, writer: Callable[[Path], None]) -> Path:
+    """Run ``writer`` on a temporary sibling of ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_table(frame: pd.DataFrame, directory: Path, name: str, *, csv: bool = True) -> Path:
+    """Write ``frame`` as ``name.parquet`` (and ``name.csv``) in ``directory``."""
+    directory = Path(directory)
+    atomic_write(directory / f"{name}.parquet", lambda p: frame.to_parquet(p, index=False))
+    if csv:
+        atomic_write(directory / f"{name}.csv", lambda p: frame.to_csv(p, index=False))
+    return directory / f"{name}.parquet"
+
+
+def write_text(text: str, path: Path) -> Path:
+    """Write a text file (Markdown, HTML, JSON) atomically."""
+    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def read_table(directory: Path, name: str) -> pd.DataFrame:
+    """Read a table written by :func:`write_table` (Parquet preferred)."""
+    directory = Path(directory)
+    parquet = directory / f"{name}.parquet"
+    if parquet.exists():
+        return pd.read_parquet(parquet)
+    return pd.read_csv(directory / f"{name}.csv")
