@@ -20,8 +20,10 @@ from pipeline.paths import SCHEMAS
 def indicators(path: Path = SCHEMAS / "indicators.csv") -> pd.DataFrame:
     """The dictionary indexed by ``code``, with ``breakdowns`` as a tuple of dimension names."""
     table = pd.read_csv(path, dtype={"code": str}, keep_default_na=False, na_values=[""])
-    table["breakdowns"] = table["breakdowns"].fillna("").map(
-        lambda text: tuple(part for part in text.split(";") if part)
+    table["breakdowns"] = (
+        table["breakdowns"]
+        .fillna("")
+        .map(lambda text: tuple(part for part in text.split(";") if part))
     )
     return table.set_index("code", drop=False)
 

@@ -94,8 +94,9 @@ class _Blank(dict):
 
 
 def _render(template: str, row: Mapping[str, object]) -> str:
-    clean = _Blank({k: ("" if v is None or (isinstance(v, float) and v != v) else v)
-                    for k, v in row.items()})
+    clean = _Blank(
+        {k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
+    )
     try:
         return template.format_map(clean)
     except (ValueError, KeyError, IndexError, AttributeError):
@@ -110,7 +111,7 @@ def coded_findings(stage: str, code: str, rows: pd.DataFrame | list[dict]) -> pd
     """
     entry = catalogue()[code]
     frame = pd.DataFrame(rows)
-    if frame.empty:
+    if len(frame) == 0:
         return empty_findings()
     messages = [_render(entry.template, record) for record in frame.to_dict("records")]
     frame = frame.assign(stage=stage, rule_id=code, severity=entry.severity, message=messages)

@@ -49,8 +49,9 @@ OBSERVATION_SCHEMA = pa.DataFrameSchema(
             name: pa.Column(str, pa.Check.isin(categories))
             for name, categories in DIMENSIONS.items()
         },
-        "value": pa.Column(float, pa.Check(lambda s: ~s.isin([float("inf"), float("-inf")]),
-                                           name="finite")),
+        "value": pa.Column(
+            float, pa.Check(lambda s: ~s.isin([float("inf"), float("-inf")]), name="finite")
+        ),
         "unit": pa.Column(str),
         "estimate": pa.Column(bool),
         "break_in_series": pa.Column(bool),

@@ -27,5 +27,5 @@ def population() -> pd.DataFrame:
 
 @cache
 def income_groups() -> pd.DataFrame:
-    """economy, year (data year), income_group (L, LM, UM, H) — World Bank classification history."""
+    """economy, year (GNI data year), income_group (L, LM, UM, H): World Bank history."""
     return pd.read_csv(REFERENCE / "income_groups.csv", keep_default_na=False, na_values=[""])
