@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "pipeline.uncertainty.cli",
     "pipeline.sdg.cli",
     "pipeline.publish.cli",
+    "pipeline.readme",
 )
 
 
