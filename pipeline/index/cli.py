@@ -1,0 +1,83 @@
+"""``ictstats index``: compute an index edition from the observation table.
+
+Reads ``processed/ingest/observations.parquet`` and the reference population (for derived
+indicators) and economy list, and writes ``processed/index/<edition>/scores``, ``normalised``,
+``weights`` and ``excluded`` (Parquet + CSV, ARCHITECTURE.md). ``--list`` prints the shipped
+editions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import reference
+from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from pipeline.index.engine import compute_edition
+from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
+from pipeline.paths import PROCESSED
+from pipeline.progress import say
+from pipeline.store import read_table, write_table
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``index`` subcommand."""
+    parser = subparsers.add_parser(
+        "index",
+        help="compute an ICT Development Index edition (scores, normalised values, weights)",
+        description="Compute an index edition defined in schemas/indices/<edition>.toml.",
+    )
+    parser.add_argument("--edition", help="edition name, e.g. idi_2024 (see --list)")
+    parser.add_argument("--year", type=int, help="data year to compute (default: every year)")
+    parser.add_argument("--processed", type=Path, default=PROCESSED, help="processed/ folder")
+    parser.add_argument("--list", action="store_true", help="list the shipped editions")
+    parser.set_defaults(handler=run)
+
+
+def _list() -> int:
+    for name in available_editions():
+        methodology = load(edition_path(name))
+        title = methodology.edition.get("title", name)
+        year = methodology.reference_year
+        print(f"{name}\t{title}\treference year {year if year is not None else '-'}")
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``ictstats index``; returns the exit code."""
+    if args.list:
+        return _list()
+    if not args.edition:
+        print("ictstats index: give --edition NAME or --list", file=sys.stderr)
+        return EXIT_USAGE
+    if args.edition not in available_editions():
+        print(f"ictstats index: unknown edition {args.edition!r}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        methodology = load(edition_path(args.edition))
+    except MethodologyError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FINDINGS
+    observations = read_table(args.processed / "ingest", "observations")
+    years = [args.year - 1, args.year] if args.year else None
+    result = compute_edition(
+        observations, methodology, reference.population(), reference.economies(), years
+    )
+    scores, normalised = result.scores, result.normalised
+    if args.year:
+        scores = scores[scores["year"] == args.year]
+        normalised = normalised[normalised["year"] == args.year]
+    out = args.processed / "index" / methodology.name
+    write_table(scores, out, "scores")
+    write_table(normalised, out, "normalised")
+    write_table(result.weights, out, "weights")
+    excluded = result.excluded
+    write_table(excluded[excluded["year"] == args.year] if args.year else excluded, out, "excluded")
+    top = scores[scores["level"] == scores["level"].max()] if len(scores) else scores
+    say(
+        f"index {methodology.name}: {top['economy'].nunique()} economies scored over "
+        f"{top['year'].nunique()} year(s), {len(result.excluded)} economy-years below the "
+        f"inclusion threshold; wrote {out}"
+    )
+    return EXIT_OK

@@ -1,0 +1,211 @@
+"""Compute one index edition: panel → transform → treat → normalise → aggregate → rank.
+
+:func:`compute_edition` is the pure entry point that the CLI, publish and uncertainty call.
+It works on arrays shaped (n_years, n_economies, n_indicators): years are the leading
+"replication" axis of the array contract, so data-driven normalisations (min-max, z-score…)
+use each year's economies, and the whole panel is one vectorised pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.derive import with_derived
+from pipeline.index import aggregate, normalise, treat
+from pipeline.index.methodology import Methodology, load
+from pipeline.index.panel import build_panel, official_counts, to_array
+from pipeline.index.rank import rank_scores, round_half_up, with_previous
+from pipeline.index.tables import (
+    EXCLUDED_COLUMNS,
+    normalised_table,
+    scores_table,
+    weights_table,
+)
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Outputs of one edition (columns as in ARCHITECTURE.md, index stage)."""
+
+    methodology: Methodology
+    scores: pd.DataFrame
+    normalised: pd.DataFrame
+    weights: pd.DataFrame
+    excluded: pd.DataFrame
+    #: (n_years, n_economies, n_indicators) arrays "raw", "transformed", "treated",
+    #: "normalised", with their axis labels "years", "economies", "indicators" — the starting
+    #: point for uncertainty analysis (replications on further leading axes).
+    arrays: dict[str, Any] = field(default_factory=dict)
+
+
+def _params(specs: pd.Series) -> dict[str, np.ndarray]:
+    """Per-indicator parameter arrays (NaN where an indicator does not set one)."""
+    names = sorted({key for spec in specs for key in spec if key != "method"})
+    return {
+        name: np.array([float(spec.get(name, np.nan)) for spec in specs], dtype=float)
+        for name in names
+    }
+
+
+def _transformed_params(indicators: pd.DataFrame, columns: np.ndarray) -> dict[str, np.ndarray]:
+    """Normalisation parameters, with value-unit ones (goalposts…) transformed like the data."""
+    params = _params(indicators["normalisation"].iloc[columns])
+    for name in normalise.VALUE_PARAMETERS & set(params):
+        raw = params[name]
+        params[name] = np.array(
+            [
+                treat.transform(indicators["transform"].iloc[j], np.array([v]))[0]
+                for j, v in zip(columns, raw, strict=True)
+            ]
+        )
+    return params
+
+
+def transform_values(x: np.ndarray, indicators: pd.DataFrame) -> np.ndarray:
+    """Apply each indicator's transform to its column (IDI: ln(x+1) traffic)."""
+    out = np.array(x, dtype=float)
+    for j, name in enumerate(indicators["transform"]):
+        out[..., j] = treat.transform(name, out[..., j])
+    return out
+
+
+def _by_method(indicators: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
+    methods = indicators[column].map(lambda spec: spec["method"]).to_numpy()
+    return {name: np.flatnonzero(methods == name) for name in dict.fromkeys(methods)}
+
+
+def treat_values(x: np.ndarray, indicators: pd.DataFrame) -> np.ndarray:
+    """Apply each indicator's outlier treatment (IDI editions: none; COINr-style otherwise)."""
+    out = np.array(x, dtype=float)
+    for method, columns in _by_method(indicators, "treatment").items():
+        params = _params(indicators["treatment"].iloc[columns])
+        out[..., columns] = treat.treat(method, out[..., columns], params)
+    return out
+
+
+def normalise_values(x: np.ndarray, indicators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised values and a ``capped`` flag (value beyond a goalpost or reference cap)."""
+    out = np.full_like(x, np.nan)
+    capped = np.zeros(x.shape, dtype=bool)
+    direction = indicators["direction"].to_numpy(dtype=float)
+    for method, columns in _by_method(indicators, "normalisation").items():
+        params = _transformed_params(indicators, columns)
+        out[..., columns] = normalise.normalise(method, x[..., columns], direction[columns], params)
+        capped[..., columns] = _capped(method, x[..., columns], direction[columns], params)
+    return out, capped
+
+
+def _capped(method: str, x: np.ndarray, direction: np.ndarray, params: dict) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "goalposts":
+            low = np.minimum(params.get("threshold", 0.0), params["goalpost"])
+            high = np.maximum(params.get("threshold", 0.0), params["goalpost"])
+            return (x < low) | (x > high)
+        if method == "reference" and "cap" in params:
+            ratio = np.where(direction < 0, params["reference"] / x, x / params["reference"])
+            return ratio > params["cap"]
+    return np.zeros(x.shape, dtype=bool)
+
+
+def _child_weights(children: pd.DataFrame, override: Mapping[str, Any]) -> np.ndarray:
+    """Weights (..., n_children): nominal, or per-replication arrays given in ``override``."""
+    values = [np.asarray(override.get(c, w), dtype=float) for c, w in
+              zip(children["code"], children["weight"], strict=True)]  # fmt: skip
+    lead = np.broadcast_shapes(*(v.shape for v in values))
+    return np.stack([np.broadcast_to(v, lead) for v in values], axis=-1)
+
+
+def aggregate_tree(
+    scores: dict[str, np.ndarray],
+    methodology: Methodology,
+    weights: Mapping[str, Any] | None = None,
+    aggregation: Mapping[str, str] | None = None,
+) -> dict[str, np.ndarray]:
+    """Aggregate bottom-up; a node below its ``min_share`` of child weight present is NaN.
+
+    ``scores`` maps indicator codes to arrays (..., n_economies). ``weights`` may replace the
+    weight of any node or indicator by a number or an array shaped like the scores without
+    their economy axis (e.g. (n_replications, 1)), ``aggregation`` the
+    method of any node (uncertainty analysis varies both).
+    """
+    tables = pd.concat([methodology.nodes, methodology.indicators], ignore_index=True)
+    override, methods = weights or {}, aggregation or {}
+    out = dict(scores)
+    for node in methodology.nodes.sort_values("level", kind="stable").itertuples(index=False):
+        children = tables[tables["parent"] == node.code]
+        stacked = np.stack([out[c] for c in children["code"]], axis=-1)
+        w = _child_weights(children, override)
+        spec = node.aggregation
+        params = {k: v for k, v in spec.items() if k != "method"}
+        value = aggregate.aggregate(methods.get(node.code, spec["method"]), stacked, w, params)
+        w = np.expand_dims(w, -2)
+        present = (~np.isnan(stacked) * w).sum(axis=-1) / w.sum(axis=-1)
+        out[node.code] = np.where(present + 1e-12 >= node.min_share, value, np.nan)
+    return out
+
+
+def compute_edition(
+    observations: pd.DataFrame,
+    edition: str | Methodology,
+    population: pd.DataFrame | None = None,
+    economies: pd.DataFrame | None = None,
+    years: list[int] | None = None,
+) -> IndexResult:
+    """Scores, normalised values and weights of one edition for every economy and year.
+
+    ``economies`` (the economy reference: economy, itu_region, income_group…) adds economies
+    without data (for imputation) and feeds group imputation; every economy with data is kept.
+    ``population`` enables derived indicators (per 100 inhabitants, per subscription).
+    """
+    methodology = edition if isinstance(edition, Methodology) else load(edition)
+    codes = list(methodology.indicators["code"])
+    if population is not None:
+        observations = with_derived(observations, population, only=codes)
+    relevant = observations[observations["indicator"].isin(codes)]
+    listed = set(economies["economy"]) if economies is not None else set()
+    economy_list = sorted(listed | set(relevant["economy"]))  # no reported economy is dropped
+    year_list = sorted(years) if years else _year_span(relevant)
+    span = list(
+        range(min(year_list, default=0) - _lookback(methodology), min(year_list, default=0))
+    )
+    panel = build_panel(relevant, methodology, economy_list, span + year_list, economies)
+    panel = panel[panel["year"].isin(year_list)].reset_index(drop=True)
+    counts = official_counts(panel)
+    minimum = int(methodology.edition["min_indicators"])
+    included = counts["official_indicators"] >= minimum
+    shape = (len(year_list), len(economy_list), len(codes))
+    keep = included.to_numpy().reshape(len(economy_list), len(year_list)).T[..., None]
+    raw = np.where(keep, to_array(panel, "value", shape), np.nan)
+    transformed = transform_values(raw, methodology.indicators)
+    treated = treat_values(transformed, methodology.indicators)
+    normalised, capped = normalise_values(treated, methodology.indicators)
+    columns = {code: normalised[..., j] for j, code in enumerate(codes)}
+    nodes = aggregate_tree(columns, methodology)
+    arrays = {"transformed": transformed, "treated": treated, "normalised": normalised}
+    frame = normalised_table(methodology, panel, arrays, capped, shape)
+    scores = scores_table(methodology, nodes, economy_list, year_list)
+    scores["rank"] = rank_scores(scores, ["year", "node"], methodology.edition["ties"])
+    scores = with_previous(scores)
+    scores["score_rounded"] = round_half_up(scores["score"], int(methodology.edition["rounding"]))
+    excluded = counts[~included & (counts["available_indicators"] > 0)]
+    excluded = excluded.assign(edition=methodology.name, min_indicators=minimum)
+    excluded = excluded[list(EXCLUDED_COLUMNS)].reset_index(drop=True)
+    arrays |= {"raw": raw, "years": year_list, "economies": economy_list, "indicators": codes}
+    return IndexResult(methodology, scores, frame, weights_table(methodology), excluded, arrays)
+
+
+def _lookback(methodology: Methodology) -> int:
+    """Years before the first computed year that imputation may draw on (``max_years``)."""
+    steps = [step for chain in methodology.indicators["imputation"] for step in chain]
+    return max((int(step.get("max_years", 0)) for step in steps), default=0)
+
+
+def _year_span(rows: pd.DataFrame) -> list[int]:
+    if rows.empty:
+        return []
+    return list(range(int(rows["year"].min()), int(rows["year"].max()) + 1))

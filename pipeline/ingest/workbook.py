@@ -1,0 +1,163 @@
+"""Read one questionnaire workbook: safety checks, streaming read, header block, economy.
+
+Order matters for hostile files (issue #2 part 7): :mod:`pipeline.ingest.safety` inspects the
+bytes and the zip directory first, :mod:`pipeline.ingest.sheetxml` scans sheet XML within
+size limits, and only then does openpyxl stream the cells in read-only mode with
+``data_only=True`` (cached formula results, never evaluation). Any failure of a file becomes
+one finding naming the file, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from pipeline.ingest import layout
+from pipeline.ingest.safety import LIMITS, Limits, check_file
+from pipeline.ingest.sheet import SheetPlan, header_row_index, plan_sheet
+from pipeline.ingest.sheetxml import SheetXml, scan_workbook
+
+FILE_ECONOMY = re.compile(r"^([A-Za-z]{3})(?:[_\-. ]|$)")
+ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass
+class WorkbookRead:
+    """Planned data sheets (or, for a long CSV, value cells) and pending findings of one file."""
+
+    plans: list[SheetPlan] = field(default_factory=list)
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    findings: list = field(default_factory=list)
+    economy: str | None = None
+
+
+def file_finding(code: str, source_file: str, **context: object) -> dict:
+    """A pending finding about a whole file (or a whole sheet when ``sheet`` is given)."""
+    return {"code": code, "source_file": source_file, **context}
+
+
+def economy_from_name(path: Path) -> str | None:
+    """The ISO3 code a file name starts with (``KEN_admin_2024.xlsx`` → KEN), if any."""
+    match = FILE_ECONOMY.match(path.stem)
+    return match.group(1).upper() if match else None
+
+
+def _grid(sheet: ReadOnlyWorksheet, limits: Limits) -> list[tuple] | None:
+    """All rows of a streamed sheet (row 1 first); None when over the row limit."""
+    sheet.reset_dimensions()
+    rows = list(islice(sheet.iter_rows(values_only=True), limits.sheet_rows + 1))
+    return None if len(rows) > limits.sheet_rows else [tuple(row) for row in rows]
+
+
+def _load_grids(
+    path: Path, source_file: str, scans: dict, limits: Limits
+) -> tuple[list[tuple[str, list[tuple]]], list[dict]]:
+    """Stream every worksheet within the limits into a grid (openpyxl touches the file here)."""
+    grids: list[tuple[str, list[tuple]]] = []
+    findings: list[dict] = []
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        for name in book.sheetnames:
+            scan = scans.get(name)
+            if scan is None:
+                continue
+            grid = None if isinstance(scan, str) else _grid(book[name], limits)
+            if grid is None:
+                detail = scan if isinstance(scan, str) else f"sheet {name!r} is over the row limit"
+                findings.append(
+                    file_finding("ING-TOO-LARGE", source_file, sheet=name, detail=detail)
+                )
+                continue
+            grids.append((name, grid))
+    finally:
+        book.close()
+    return grids, findings
+
+
+def _parse_grids(
+    grids: list[tuple[str, list[tuple]]], scans: dict, source_file: str
+) -> WorkbookRead:
+    """Find the questionnaire sheets among the grids and plan them."""
+    result = WorkbookRead()
+    for name, rows in grids:
+        header = header_row_index(rows)
+        if header is not None:
+            plan, findings = plan_sheet(rows, header, name, scans[name], source_file)
+            result.plans.append(plan)
+            result.findings.extend(findings)
+        elif name != layout.INSTRUCTIONS_SHEET and any(v is not None for row in rows for v in row):
+            result.findings.append(file_finding("ING-EXTRA-SHEET", source_file, sheet=name))
+    if not result.plans:
+        detail = f"sheets: {', '.join(name for name, _ in grids) or 'none readable'}"
+        result.findings.append(file_finding("ING-UNKNOWN-LAYOUT", source_file, detail=detail))
+        return result
+    declared = (plan.block.get("economy") for plan in result.plans)
+    result.economy = next(
+        (str(e).strip().upper() for e in declared if e is not None and str(e).strip()), None
+    )
+    return result
+
+
+def resolve_economy(
+    declared: str | None, path: Path, source_file: str, known: set[str] | None
+) -> tuple[str | None, list[dict]]:
+    """The economy of a workbook: as declared in it, else from the file name (issue #2 §6)."""
+    from_name = economy_from_name(path)
+    findings: list[dict] = []
+    economy = declared if declared and ISO3.match(declared) else None
+    if declared and economy is None:
+        findings.append(file_finding("ING-UNKNOWN-ECONOMY", source_file, value=declared))
+        economy = from_name
+    elif economy is None:
+        economy = from_name
+    elif from_name and from_name != economy:
+        findings.append(
+            file_finding("ING-ECONOMY-MISMATCH", source_file, value=economy, expected=from_name)
+        )
+    if economy is None:
+        findings.append(file_finding("ING-UNKNOWN-ECONOMY", source_file, value=""))
+    elif known is not None and economy not in known:
+        findings.append(
+            file_finding("ING-UNKNOWN-ECONOMY", source_file, value=economy, economy=economy)
+        )
+    return economy, findings
+
+
+def read_workbook(
+    path: Path, source_file: str, known: set[str] | None = None, limits: Limits = LIMITS
+) -> WorkbookRead:
+    """Cells and findings of one workbook; never raises on a bad file."""
+    verdict = check_file(path, limits)
+    if not verdict.readable:
+        return WorkbookRead(
+            findings=[file_finding(verdict.code, source_file, detail=verdict.detail)]
+        )
+    findings = []
+    if verdict.macro:
+        findings.append(file_finding("ING-MACRO-WORKBOOK", source_file))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            scans: dict[str, SheetXml | str] = scan_workbook(archive, limits)
+        grids, load_findings = _load_grids(path, source_file, scans, limits)
+    except Exception as error:  # hostile files: any failure to open or stream is a finding
+        detail = f"{type(error).__name__}: {error}"
+        failure = file_finding("ING-NOT-WORKBOOK", source_file, detail=detail)
+        return WorkbookRead(findings=[*findings, failure])
+    result = _parse_grids(grids, scans, source_file)
+    findings.extend(load_findings)
+    result.findings[:0] = findings
+    if not result.plans:
+        return result
+    economy, economy_findings = resolve_economy(result.economy, path, source_file, known)
+    result.findings.extend(economy_findings)
+    result.economy = economy
+    for plan in result.plans:
+        plan.economy = economy or ""
+    return result

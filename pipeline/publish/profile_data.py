@@ -1,0 +1,180 @@
+"""Everything an economy profile shows, computed for all economies at once.
+
+Scores with their regional means, strengths and weaknesses, indicator values over time and
+the flags of each input are computed here in vectorised passes and then split by economy, so
+rendering ~190 pages is string formatting only (STYLE.md: no loops over economies in hot
+paths; issue #7's 60 s budget).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.dictionary import indicators
+from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.publish.bundle import Bundle
+from pipeline.publish.groups import membership
+from pipeline.publish.indicators import value_markers
+from pipeline.publish.layout import edition_title, marker
+from pipeline.publish.profile_chart import ProfileCanvas
+from pipeline.publish.tables import node_order
+
+YEARS_SHOWN = 6
+STRENGTHS_SHOWN = 3
+
+
+def by_economy(frame: pd.DataFrame, drop: bool = True) -> dict[str, pd.DataFrame]:
+    """Split ``frame`` by its ``economy`` column (dropped from the parts when ``drop``)."""
+    if frame.empty:
+        return {}
+    parts = dict(tuple(frame.groupby("economy", sort=False)))
+    if not drop:
+        return parts
+    return {
+        code: part.drop(columns="economy").reset_index(drop=True) for code, part in parts.items()
+    }
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """Per-economy display tables and chart inputs."""
+
+    headline: str
+    scores: dict[str, pd.DataFrame]
+    score_rows: dict[str, pd.DataFrame]
+    inputs: dict[str, pd.DataFrame]
+    strengths: dict[str, pd.DataFrame]
+    weaknesses: dict[str, pd.DataFrame]
+    values: dict[str, pd.DataFrame]
+    value_notes: dict[str, pd.DataFrame]
+    groups: dict[str, str]
+    canvas: ProfileCanvas
+
+
+def node_scores(bundle: Bundle, regions: pd.DataFrame) -> pd.DataFrame:
+    """Every edition's node scores at its reference year, with the region mean beside them."""
+    scores = bundle.scores
+    scores = scores[scores["year"] == scores.groupby("edition")["year"].transform("max")]
+    scores = scores[scores["level"] > 1].merge(regions, on="economy", how="left")
+    scores["region_mean"] = scores.groupby(["edition", "node", "group"])["score"].transform("mean")
+    scores["of"] = scores.groupby(["edition", "node"])["score"].transform("count")
+    order = [
+        pd.DataFrame(
+            {
+                "edition": e,
+                "node": (nodes := node_order(scores, e).index),
+                "_order": range(len(nodes)),
+            }
+        )
+        for e in scores["edition"].unique()
+    ]
+    scores = scores.merge(pd.concat(order), on=["edition", "node"], how="left")
+    return scores.sort_values(["edition", "_order", "economy"], ascending=[False, True, True])
+
+
+def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
+    """The scores table of the profiles: one row per edition and node."""
+    rank = scores["rank"].astype("Int64").astype(str) + " of " + scores["of"].astype(str)
+    return pd.DataFrame(
+        {
+            "economy": scores["economy"],
+            "Edition": scores["edition"].map(edition_title),
+            "Year": scores["year"].astype(int).astype(str),
+            "Score": scores["node_name"],
+            "Value": scores["score"],
+            "Rank": rank.where(scores["rank"].notna(), ".."),
+            "Region mean": scores["region_mean"],
+            "Previous value": scores["previous_score"],
+            "Previous rank": scores["previous_rank"].astype("Int64"),
+        }
+    )
+
+
+def inputs(bundle: Bundle, edition: str, regions: pd.DataFrame) -> pd.DataFrame:
+    """Headline-edition inputs with their region mean and the gap to it."""
+    rows = bundle.normalised[bundle.normalised["edition"] == edition]
+    rows = rows[rows["year"] == rows["year"].max()].merge(regions, on="economy", how="left")
+    rows["region_mean"] = rows.groupby(["indicator", "group"])["normalised"].transform("mean")
+    rows["gap"] = rows["normalised"] - rows["region_mean"]
+    return rows
+
+
+def strengths(rows: pd.DataFrame, strong: bool) -> pd.DataFrame:
+    """Up to three inputs furthest above (or below) the regional mean, per economy."""
+    chosen = rows[rows["gap"] > 0] if strong else rows[rows["gap"] < 0]
+    chosen = chosen.sort_values(["economy", "gap"], ascending=[True, not strong])
+    chosen = chosen.groupby("economy").head(STRENGTHS_SHOWN)
+    names = indicators()["name"]
+    return pd.DataFrame(
+        {
+            "economy": chosen["economy"],
+            "Indicator": chosen["indicator"].map(names).fillna(chosen["indicator"]),
+            "Score": chosen["normalised"],
+            "Region mean": chosen["region_mean"],
+        }
+    )
+
+
+def values_over_time(bundle: Bundle) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """National totals of the last years, one row per economy and indicator, and markers."""
+    obs = bundle.observations
+    totals = obs[(obs[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
+    last = int(totals["year"].max()) if not totals.empty else 0
+    totals = totals[totals["year"] > last - YEARS_SHOWN]
+    notes = value_markers(totals, last + 1).str.replace(marker("earlier_year"), "")
+    totals = totals.assign(note=notes, year=totals["year"].astype(str))
+    dictionary = indicators()
+    label = dictionary["name"] + " (" + dictionary["unit"] + ")"
+    order = pd.Series(range(len(dictionary)), index=dictionary["code"])
+    totals = totals.assign(_o=totals["indicator"].map(order)).sort_values(["economy", "_o"])
+    keys = ["economy", "_o", "indicator"]
+    values = totals.pivot_table(index=keys, columns="year", values="value", aggfunc="first")
+    notes = totals.pivot_table(index=keys, columns="year", values="note", aggfunc="first")
+    values, notes = values.reset_index(), notes.reindex_like(values).reset_index()
+    for frame in (values, notes):
+        frame.insert(1, "Indicator", frame["indicator"].map(label).fillna(frame["indicator"]))
+        frame.columns.name = None
+    return values.drop(columns="_o"), notes.drop(columns="_o")
+
+
+def group_text(bundle: Bundle) -> dict[str, str]:
+    """Development and income groups of each economy as one line."""
+    members = membership(bundle.economies)
+    members = members[members["order"] > 1]
+    return members.groupby("economy")["group"].agg(", ".join).to_dict()
+
+
+def prepare(bundle: Bundle) -> ProfileData:
+    """Slice every economy's scores, inputs and observations once for all profiles."""
+    members = membership(bundle.economies)
+    regions = members.loc[members["group_type"] == "ITU region", ["economy", "group"]]
+    editions = bundle.editions()
+    headline = editions[0] if editions else ""
+    scores = node_scores(bundle, regions) if headline else pd.DataFrame()
+    rows = inputs(bundle, headline, regions) if headline else pd.DataFrame()
+    values, notes = values_over_time(bundle)
+    return ProfileData(
+        headline=headline,
+        scores=by_economy(scores, drop=False),
+        score_rows=by_economy(score_rows(scores)) if headline else {},
+        inputs=by_economy(rows, drop=False),
+        strengths=by_economy(strengths(rows, True)) if headline else {},
+        weaknesses=by_economy(strengths(rows, False)) if headline else {},
+        values=by_economy(values),
+        value_notes=by_economy(notes),
+        groups=group_text(bundle),
+        canvas=canvas(scores, rows, headline),
+    )
+
+
+def canvas(scores: pd.DataFrame, rows: pd.DataFrame, headline: str) -> ProfileCanvas:
+    """The shared chart layout: headline-edition nodes (index first) and its indicators."""
+    if not headline:
+        return ProfileCanvas(pd.Series(dtype=str), pd.Series(dtype=str))
+    nodes = scores[scores["edition"] == headline].drop_duplicates("node")
+    nodes = nodes.set_index("node")["node_name"].reindex(node_order(nodes, headline).index)
+    codes = rows["indicator"].drop_duplicates()
+    labels = codes.map(indicators()["name"]).fillna(codes)
+    return ProfileCanvas(nodes, pd.Series(labels.to_numpy(), index=codes.to_numpy()))

@@ -1,0 +1,142 @@
+"""``ictstats run``: every stage, in order, into a staging folder swapped in at the end.
+
+Each stage runs through its own registered subcommand (the same code path a statistician uses
+to rerun one stage), pointed at the staging folder, so the outputs of ``run`` and of the
+stage commands cannot drift apart. Their closing notes go to ``logs/<stage>.txt`` instead of
+the screen; progress stays on stderr. Which stages run, with which method and parameters, is
+the :data:`PLAN` below and is recorded in the manifest (issue #7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.findings import EXIT_USAGE
+from pipeline.progress import say
+from pipeline.publish import counts
+from pipeline.publish.manifest import StageRecord
+
+#: Base sample size of the uncertainty analysis in a full run ("modest N", issue #7 brief);
+#: ``ictstats uncertainty --edition E`` alone uses the design's own N.
+UNCERTAINTY_N = 64
+
+
+class StageError(RuntimeError):
+    """A stage ended with a usage or IO error (exit code 2) or crashed: the run stops and
+    nothing is swapped in; ``ictstats run`` reports it and exits with code 2."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One subcommand invocation of a full run."""
+
+    stage: str
+    argv: list[str]
+    method: str
+    parameters: dict[str, object] = field(default_factory=dict)
+    counter: Callable[[Path], dict[str, int]] = counts.none
+
+
+def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> StageRecord:
+    """Run one step's handler with stdout captured to ``logs/``; time it and count outputs."""
+    say(f"run: {step.stage} {' '.join(step.argv[1:])}")
+    args = parser.parse_args(step.argv)
+    buffer = io.StringIO()
+    start = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            code = int(args.handler(args))
+    except Exception as error:
+        raise StageError(f"{step.stage} crashed ({type(error).__name__}: {error})") from error
+    seconds = round(time.perf_counter() - start, 2)
+    log = staging / "logs" / f"{step.stage}.txt"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = " ".join(["ictstats", *step.argv]).replace(str(staging), "<processed>")
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"$ {command}\n{buffer.getvalue()}\n")
+    if code == EXIT_USAGE:
+        raise StageError(f"{step.stage} failed with exit code {code} (see stderr)")
+    return StageRecord(
+        stage=step.stage,
+        method=step.method,
+        parameters=step.parameters,
+        counts=step.counter(staging),
+        seconds=seconds,
+        exit_code=code,
+        command=command,
+    )
+
+
+def available(parser: argparse.ArgumentParser) -> set[str]:
+    """Subcommands registered in this installation (a stage not yet installed is skipped)."""
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return set(actions[0].choices) if actions else set()
+
+
+def first_steps(raw: Path, staging: Path) -> list[Step]:
+    """Ingest and validate: they need only the raw folder."""
+    return [
+        Step(
+            "ingest",
+            ["ingest", str(raw), "--output", str(staging)],
+            "ingest_paths (questionnaire workbooks and long CSV returns)",
+            {"raw": raw.name},
+            counts.ingest,
+        ),
+        Step(
+            "validate",
+            ["validate", "--processed", str(staging), "--raw", str(raw)],
+            "rule catalogue in schemas/rules/, reports per economy",
+            {},
+            counts.validate,
+        ),
+    ]
+
+
+def index_steps(staging: Path, years: set[int]) -> list[Step]:
+    """One step per shipped edition whose reference year is among the data years."""
+    from pipeline.index.methodology import available_editions, edition_path, load
+
+    steps = []
+    for name in available_editions():
+        year = load(edition_path(name)).reference_year
+        if year is None or year not in years:
+            continue
+        argv = ["index", "--edition", name, "--year", str(year), "--processed", str(staging)]
+        parameters = {"edition": name, "year": year, "file": f"schemas/indices/{name}.toml"}
+        steps.append(Step(f"index {name}", argv, "compute_edition", parameters, counts.index(name)))
+    return steps
+
+
+def uncertainty_edition(index_steps: list[Step]) -> list[str]:
+    """The latest computed edition that ships uncertainty settings (none → no analysis)."""
+    from pipeline.paths import INDICES
+
+    ready = [
+        s for s in index_steps if (INDICES / f"{s.parameters['edition']}.uncertainty.toml").exists()
+    ]
+    latest = sorted(ready, key=lambda step: (int(str(step.parameters["year"])), step.stage))
+    return [str(step.parameters["edition"]) for step in latest[-1:]]
+
+
+def last_steps(staging: Path, editions: list[str], n: int) -> list[Step]:
+    """Uncertainty of the given editions, then the SDG series."""
+    where = ["--processed", str(staging)]
+    steps = [
+        Step(
+            f"uncertainty {name}",
+            ["uncertainty", "--edition", name, "--n", str(n), *where],
+            f"design in schemas/indices/{name}.uncertainty.toml",
+            {"edition": name, "n": n},
+            counts.uncertainty,
+        )
+        for name in editions
+    ]
+    steps.append(Step("sdg", ["sdg", *where], "schemas/sdg/", {}, counts.sdg))
+    return steps

@@ -1,0 +1,82 @@
+"""``ictstats sdg``: SDG series, aggregates and SDMX-CSV from the ingested observations.
+
+Reads ``processed/ingest/observations`` and ``schemas/reference/``, writes
+``processed/sdg/series.*``, ``aggregates.*`` and ``sdg_sdmx.csv``, and prints the closing note
+of issue #6: series × economies produced, aggregates published and withheld, and the rows left
+out of the SDMX file with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import reference
+from pipeline.dictionary import indicators
+from pipeline.findings import EXIT_USAGE
+from pipeline.paths import PROCESSED
+from pipeline.sdg.definitions import load_methodology, methodology_problems
+from pipeline.sdg.series import series_counts
+from pipeline.sdg.stage import SdgTables, run
+from pipeline.store import read_table, write_table, write_text
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``sdg`` subcommand."""
+    parser = subparsers.add_parser(
+        "sdg",
+        help="SDG custodian series, regional aggregates and SDMX-CSV",
+        description=(
+            "Compute the ITU-custodian SDG series (4.4.1, 5.b.1, 9.c.1, 17.6.1, 17.8.1) per "
+            "economy and year, their group aggregates with coverage, and the SDMX-CSV file."
+        ),
+    )
+    parser.add_argument(
+        "--processed",
+        type=Path,
+        default=PROCESSED,
+        help="processed/ folder to read ingest/ from and write sdg/ to (default: %(default)s)",
+    )
+    parser.set_defaults(handler=handle)
+
+
+def closing_note(tables: SdgTables) -> str:
+    """Plain-text summary: series × economies, aggregates published, rows left out of SDMX."""
+    counts = series_counts(tables.series)
+    published = tables.aggregates.groupby("series")["published"].agg(["sum", "size"])
+    counts = counts.merge(
+        published.rename(columns={"sum": "aggregates_published", "size": "aggregates"}),
+        left_on="series",
+        right_index=True,
+        how="left",
+    )
+    lines = ["SDG series × economies:", counts.to_string(index=False)]
+    lines.append(f"SDMX-CSV rows: {len(tables.sdmx)}")
+    if not tables.left_out.empty:
+        lines += ["Left out of SDMX-CSV:", tables.left_out.to_string(index=False)]
+    return "\n".join(lines)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the stage on ``args.processed``; 2 when the methodology or an input is broken."""
+    methodology = load_methodology()
+    problems = methodology_problems(methodology, frozenset(indicators()["code"]))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_USAGE
+    processed = Path(args.processed)
+    observations = read_table(processed / "ingest", "observations")
+    tables = run(
+        observations,
+        reference.population(),
+        reference.economies(),
+        reference.income_groups(),
+        methodology,
+    )
+    out = processed / "sdg"
+    write_table(tables.series, out, "series")
+    write_table(tables.aggregates, out, "aggregates")
+    write_text(tables.sdmx.to_csv(index=False), out / "sdg_sdmx.csv")
+    print(closing_note(tables))
+    return 0

@@ -1,0 +1,105 @@
+"""``ictstats uncertainty``: uncertainty and sensitivity analysis of an index edition.
+
+Reads the observations (``processed/ingest/observations``) and computes the edition exactly
+as ``ictstats index`` does (:func:`pipeline.index.engine.compute_edition`), then varies the
+assumptions of ``schemas/indices/<edition>.uncertainty.toml`` and writes
+``processed/uncertainty/<edition>/ranks``, ``sensitivity`` (Parquet + CSV, ARCHITECTURE.md),
+``rank_intervals.png`` and ``sensitivity.png``. ``--edition coinr_asem`` runs COINr's ASEM
+example from the shared reference data instead (the issue #5 peer comparison).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pipeline import reference
+from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from pipeline.index.engine import compute_edition
+from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
+from pipeline.paths import PROCESSED
+from pipeline.progress import say
+from pipeline.store import atomic_write, read_table, write_table
+from pipeline.uncertainty import charts, coinr, spec
+from pipeline.uncertainty.analysis import Result, analyse
+from pipeline.uncertainty.edition import model_from_result
+from pipeline.uncertainty.model import IndexModel
+
+ASEM = "coinr_asem"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``uncertainty`` subcommand."""
+    parser = subparsers.add_parser(
+        "uncertainty",
+        help="rank intervals and sensitivity indices of an index edition",
+        description="Vary the assumptions in schemas/indices/<edition>.uncertainty.toml.",
+    )
+    parser.add_argument("--edition", required=True, help="edition name, e.g. idi_2024")
+    parser.add_argument(
+        "--n", type=int, help="base sample size N (rounded up to a power of 2; default: design)"
+    )
+    parser.add_argument("--design", type=Path, help="design file (default: the shipped one)")
+    parser.add_argument("--processed", type=Path, default=PROCESSED, help="processed/ folder")
+    parser.set_defaults(handler=run)
+
+
+def _model(edition: str, processed: Path) -> IndexModel:
+    """The edition as computed by the index engine from the observations (or ASEM)."""
+    if edition == ASEM:
+        return coinr.asem_model(coinr.COINR_REFERENCE)
+    methodology = load(edition_path(edition))
+    observations = read_table(processed / "ingest", "observations")
+    year = methodology.reference_year
+    result = compute_edition(
+        observations,
+        methodology,
+        reference.population(),
+        reference.economies(),
+        [year] if year is not None else None,
+    )
+    return model_from_result(result, year)
+
+
+def _write(result: Result, out: Path, edition: str) -> None:
+    write_table(result.ranks, out, "ranks")
+    write_table(result.sensitivity, out, "sensitivity")
+    runs = len(result.values)
+    intervals = charts.rank_intervals(
+        result.ranks, f"{edition}: rank intervals over {runs:,} replications"
+    )
+    indices = charts.sensitivity_indices(
+        result.sensitivity, f"{edition}: sensitivity of the mean absolute rank shift"
+    )
+    atomic_write(out / "rank_intervals.png", lambda path: path.write_bytes(intervals))
+    atomic_write(out / "sensitivity.png", lambda path: path.write_bytes(indices))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``ictstats uncertainty``; returns the exit code."""
+    if args.edition != ASEM and args.edition not in available_editions():
+        print(f"ictstats uncertainty: unknown edition {args.edition!r}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.n is not None and args.n < 2:
+        print("ictstats uncertainty: --n must be at least 2", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        model = _model(args.edition, args.processed)
+        design = spec.load(args.design or spec.design_path(args.edition), model)
+    except (MethodologyError, spec.DesignError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_FINDINGS
+    started = time.perf_counter()
+    result = analyse(model, design, args.n)
+    seconds = time.perf_counter() - started
+    out = args.processed / "uncertainty" / args.edition
+    _write(result, out, args.edition)
+    runs = len(result.values)
+    say(
+        f"uncertainty {args.edition}: {len(model.economies)} economies, "
+        f"{len(design.assumptions)} assumptions, {runs:,} replications in {seconds:.2f} s "
+        f"({1000 * seconds / runs:.3f} ms per replication, estimators included); wrote {out}"
+    )
+    return EXIT_OK

@@ -1,0 +1,64 @@
+"""Revisions: values an economy reported before and now reports differently.
+
+ITU re-asks recent years in each round, and aggregates move when earlier values are revised
+(NOTES §3.5 T404), so each changed value is reported with its old and new value as a
+``REV-REVISED`` finding. The earlier vintage is an observation table from ``processed/`` or a
+reference dataset such as an ITU DataHub export, long (economy, year, indicator, value) or
+wide (economy, year, one column per indicator code).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.dictionary import indicators
+from pipeline.findings import coded_findings, empty_findings
+from pipeline.observations import DIMENSION_NAMES, KEY, TOTAL
+from pipeline.validate.items import fmt
+
+STAGE = "validate"
+#: Relative change below which a resubmitted value counts as unchanged (float and rounding noise).
+REL_TOLERANCE = 1e-6
+
+
+def read_previous(path: Path) -> pd.DataFrame:
+    """An earlier vintage from a Parquet table or a CSV (long or wide, see :func:`as_long`)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "observations.parquet"
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def as_long(previous: pd.DataFrame) -> pd.DataFrame:
+    """An earlier vintage in long form with every key column (missing breakdowns = total)."""
+    if "indicator" not in previous.columns:
+        codes = [c for c in previous.columns if c in indicators().index]
+        previous = previous.melt(
+            id_vars=["economy", "year"], value_vars=codes, var_name="indicator"
+        ).dropna(subset=["value"])
+    out = previous.copy()
+    for name in DIMENSION_NAMES:
+        out[name] = out[name].fillna(TOTAL) if name in out else TOTAL
+    out["year"] = out["year"].astype("int64")
+    out["value"] = pd.to_numeric(out["value"], errors="coerce")
+    return out[[*KEY, "value"]].dropna(subset=["value"])
+
+
+def revisions(
+    current: pd.DataFrame, previous: pd.DataFrame, rel_tolerance: float = REL_TOLERANCE
+) -> pd.DataFrame:
+    """``REV-REVISED`` findings: new value in ``value``, previously reported in ``expected``."""
+    old = as_long(previous).rename(columns={"value": "old"})
+    merged = current.merge(old, on=list(KEY), how="inner")
+    new, before = merged["value"].to_numpy(float), merged["old"].to_numpy(float)
+    changed = np.abs(new - before) > rel_tolerance * np.maximum(np.abs(before), 1.0)
+    merged = merged[changed]
+    if merged.empty:
+        return empty_findings()
+    rows = merged.assign(value=fmt(merged["value"]), expected=fmt(merged["old"]))
+    return coded_findings(STAGE, "REV-REVISED", rows.reset_index(drop=True))

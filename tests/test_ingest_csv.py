@@ -1,0 +1,90 @@
+"""The documented long CSV form of a return (issue #2 part 5)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import ingest_folder, ingest_paths
+from pipeline.ingest.conservation import data_cells, uncovered
+
+DATA = Path(__file__).parent / "data" / "ingest"
+KNOWN = {"KEN", "UGA", "TZA"}
+
+
+@pytest.fixture(scope="module")
+def result():
+    path = DATA / "long_return.csv"
+    return ingest_paths([path], DATA, known=KNOWN)
+
+
+def _codes_at(result, cell: str) -> list[str]:
+    return sorted(result.findings.loc[result.findings["cell"] == cell, "rule_id"])
+
+
+def test_values_flags_and_footnotes(result) -> None:
+    obs = result.observations.set_index("cell")
+    assert obs.loc["row 2", "value"] == 66_745_700
+    assert obs.loc["row 2", "footnote"] == "operator data"
+    assert obs.loc["row 3", ["value", "sex"]].tolist() == [38.5, "F"]
+    assert bool(obs.loc["row 3", "estimate"])
+    assert bool(obs.loc["row 4", "break_in_series"])
+    assert obs.loc["row 4", "footnote"] == "[*]"
+    assert obs.loc["row 9", "kind"] == "external"
+    assert set(obs["sheet"]) == {"long_return.csv"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes"),
+    [
+        ("row 2", []),
+        ("row 3", ["ING-TEXT-NUMBER"]),
+        ("row 4", ["ING-FOOTNOTE-MARKER"]),
+        ("row 5", ["ING-MISSING-MARKER"]),
+        ("row 7", ["ING-BAD-CSV"]),
+        ("row 8", ["ING-UNKNOWN-INDICATOR"]),
+        ("row 10", ["ING-UNKNOWN-ECONOMY"]),
+        ("row 11", ["ING-UNKNOWN-BREAKDOWN"]),
+        ("row 12", ["ING-BAD-STATUS", "ING-TEXT-NUMBER"]),
+    ],
+)
+def test_row_findings(result, cell: str, codes: list[str]) -> None:
+    assert _codes_at(result, cell) == codes
+
+
+def test_conservation(result) -> None:
+    path = DATA / "long_return.csv"
+    assert not uncovered(data_cells(path), path.name, result.observations, result.findings)
+    assert len(data_cells(path)) == 10
+
+
+def test_missing_columns_is_one_finding(tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text("economy,year,indicator\nKEN,2023,i271\n")
+    result = ingest_folder(tmp_path, known=KNOWN)
+    assert result.findings[["rule_id", "source_file"]].values.tolist() == [
+        ["ING-BAD-CSV", "bad.csv"]
+    ]
+
+
+def test_csv_that_is_not_a_return(tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("file,defect\nx.xlsx,typo\n")
+    result = ingest_folder(tmp_path, known=KNOWN)
+    assert result.findings["rule_id"].tolist() == ["ING-NOT-A-RETURN"]
+    assert result.findings["severity"].tolist() == ["info"]
+
+
+def test_undecodable_csv(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_bytes(b"economy,year,indicator,value\n\xff\xfe\x00KEN,2023,i271,1\n")
+    result = ingest_folder(tmp_path, known=KNOWN)
+    assert result.findings["rule_id"].tolist() == ["ING-BAD-CSV"]
+
+
+def test_csv_and_workbook_duplicate_across_files(tmp_path: Path) -> None:
+    shutil.copy(DATA / "long_return.csv", tmp_path / "a.csv")
+    shutil.copy(DATA / "long_return.csv", tmp_path / "b.csv")
+    result = ingest_folder(tmp_path, known=KNOWN)
+    same = result.findings[result.findings["rule_id"] == "ING-DUPLICATE-SAME"]
+    assert len(same) == 5 and set(same["source_file"]) == {"b.csv"}
+    assert len(result.observations) == 5

@@ -1,0 +1,177 @@
+"""Unit tests of the publication builders on a small synthetic bundle (issue #7)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from pipeline.index.rank import round_half_up
+from pipeline.publish import charts, profiles, tables
+from pipeline.publish.cli import write_publication
+from pipeline.publish.indicators import indicator_table
+from pipeline.publish.layout import marker
+from pipeline.publish.publication import publish
+
+sys.path.insert(0, str(Path(__file__).parent / "data" / "publish"))
+import synthetic
+
+#: Published precision of scores (IDI reports print one decimal).
+SCORE_DECIMALS = 1
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return synthetic.bundle()
+
+
+@pytest.fixture(scope="module")
+def publication(bundle):
+    return publish(bundle)
+
+
+def test_ranking_equals_scores_rounded_as_published(bundle):
+    table = tables.ranking(bundle, "idi_2024").frame
+    top = bundle.scores.query("edition == 'idi_2024' and node == 'IDI'").set_index("economy")
+    got = table.set_index("ISO3")
+    assert list(table["Rank"]) == sorted(table["Rank"])
+    assert set(got.index) == set(synthetic.ECONOMIES)
+    expected = pd.Series(round_half_up(top["score"], SCORE_DECIMALS), index=top.index)
+    expected = expected.reindex(got.index)
+    assert np.array_equal(got["Score"].to_numpy(), expected.to_numpy())
+    assert (got["Rank"] == top["rank"].reindex(got.index)).all()
+    assert (got["Change in rank"] == top["rank_change"].reindex(got.index)).all()
+
+
+def test_ranking_markers_follow_the_input_flags(bundle):
+    table = tables.ranking(bundle, "idi_2024")
+    notes = table.markers["Score"].set_axis(table.frame["ISO3"])
+    assert notes["KEN"] == marker("estimate")
+    assert notes["NGA"] == marker("imputed")
+    assert notes["EGY"] == marker("earlier_year")
+    assert notes["DEU"] == ""
+    assert any(line.startswith(marker("imputed")) for line in table.all_notes())
+
+
+def test_group_means_are_simple_means(bundle):
+    frame = tables.groups(bundle, "idi_2024").frame.set_index("Group")
+    top = tables.headline(bundle, "idi_2024")
+    assert frame.loc["World", "n"] == len(synthetic.ECONOMIES)
+    assert frame.loc["World", "ICT Development Index"] == round_half_up(top["score"].mean(), 1)
+    africa = top[top["economy"].isin(["KEN", "NGA"])]["score"].mean()
+    assert frame.loc["Africa", "ICT Development Index"] == round_half_up(africa, 1)
+    assert frame.loc["Africa", "n"] == 2
+
+
+def test_pillar_table_has_one_column_per_node(bundle):
+    frame = tables.pillars(bundle, "idi_2024").frame
+    names = [name for _, name, _ in synthetic.NODES]
+    assert list(frame.columns[:3]) == ["Economy", "ISO3", names[0]]
+    assert set(frame.columns[2:]) == set(names)
+    assert list(frame["Economy"]) == sorted(frame["Economy"])
+
+
+def test_indicator_table_takes_latest_value_and_marks_earlier_years(bundle):
+    table = indicator_table(bundle, "household", 2024)
+    frame = table.frame.set_index("ISO3")
+    notes = table.markers.set_axis(table.frame["ISO3"])
+    column = "Households with Internet access at home (% of households)"
+    obs = bundle.observations.set_index(["economy", "year", "indicator"])["value"]
+    assert frame.loc["NGA", column] == obs[("NGA", 2023, "HH6")]
+    assert frame.loc["DEU", column] == obs[("DEU", 2024, "HH6")]
+    assert notes.loc["NGA", column] == marker("earlier_year")
+    assert marker("break") in notes.loc["BRA", column]
+    internet = "Individuals using the Internet (% of individuals)"
+    assert marker("estimate") in notes.loc["KEN", internet]
+
+
+def test_notes_columns_sit_beside_their_values(bundle):
+    out = tables.ranking(bundle, "idi_2024").with_notes_columns()
+    position = list(out.columns).index("Score")
+    assert out.columns[position + 1] == "Score note"
+    assert out["Score note"].isin(["", "†", "‡", "*"]).all()
+
+
+def test_workbook_is_accessible_and_numbers_stay_numbers(publication, tmp_path):
+    path = tmp_path / "book.xlsx"
+    publication.workbook.save(path)
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Contents"
+    assert book.sheetnames[1:] == [t.name for t in publication.tables]
+    for table in publication.tables:
+        sheet = book[table.name]
+        assert not sheet.merged_cells.ranges
+        assert sheet.freeze_panes is not None and sheet["A1"].value == table.title
+        assert len(sheet.tables) == 1
+    ranking = book["idi_2024_ranking"]
+    headers = [c.value for c in ranking[4]]
+    score = headers.index("Score") + 1
+    kenya = next(r for r in range(5, 13) if ranking.cell(r, 3).value == "KEN")
+    cell = ranking.cell(kenya, score)
+    assert isinstance(cell.value, float)
+    assert cell.number_format == '0.0"†"'
+
+
+def test_profiles_show_scores_flags_and_chart(bundle):
+    pages = profiles.render_profiles(bundle)
+    assert set(pages) == set(synthetic.ECONOMIES)
+    nigeria = pages["NGA"]
+    assert "<h1>Nigeria</h1>" in nigeria
+    assert "data:image/png;base64,iVBOR" in nigeria
+    assert "imputed in IDI 2024" in nigeria
+    assert "estimate used in IDI 2024" in pages["KEN"]
+    assert "Africa" in nigeria
+
+
+def test_charts_are_png_and_identical_on_rerun(bundle):
+    first, second = charts.overview_charts(bundle), charts.overview_charts(bundle)
+    assert {"idi_2024_by_region.png", "idi_2024_by_income.png", "trend_HH7.png"} <= set(first)
+    assert all(png.startswith(b"\x89PNG") for png in first.values())
+    assert first == second
+
+
+def test_publication_files_written(publication, tmp_path):
+    write_publication(publication, tmp_path)
+    assert (tmp_path / "ictstats_tables.xlsx").stat().st_size > 0
+    ranking = pd.read_csv(tmp_path / "tables" / "idi_2024_ranking.csv", keep_default_na=False)
+    parquet = pd.read_parquet(tmp_path / "tables" / "idi_2024_ranking.parquet")
+    assert list(ranking["ISO3"]) == list(parquet["ISO3"])
+    assert len(list((tmp_path / "profiles").glob("*.html"))) == len(synthetic.ECONOMIES)
+    overview = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="profiles/KEN.html"' in overview and 'src="charts/trend_HH7.png"' in overview
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    scores=st.lists(
+        st.floats(0, 100, allow_nan=False),
+        min_size=len(synthetic.ECONOMIES),
+        max_size=len(synthetic.ECONOMIES),
+    )
+)
+def test_ranking_and_world_mean_for_any_scores(bundle, scores):
+    frame = bundle.scores[bundle.scores["edition"] == "idi_2024"].copy()
+    top = frame["node"] == "IDI"
+    frame.loc[top, "score"] = scores
+    frame.loc[top, "rank"] = frame.loc[top, "score"].rank(ascending=False, method="min")
+    other = replace(bundle, scores=frame)
+    table = tables.ranking(other, "idi_2024").frame
+    assert list(table["Rank"]) == sorted(table["Rank"])
+    assert table["Score"].is_monotonic_decreasing
+    world = tables.groups(other, "idi_2024").frame.set_index("Group").loc["World"]
+    assert world["ICT Development Index"] == round_half_up(np.mean(scores), 1)
+
+
+def test_profile_values_table_shows_labels_once_and_plain_years(bundle):
+    page = profiles.render_profiles(bundle)["BRA"]
+    label = "Individuals using the Internet (% of individuals)"
+    assert page.count(label) == 1
+    assert "2,024" not in page and "<td>2024</td>" in page
+    assert "§" in page

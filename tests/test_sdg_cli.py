@@ -1,0 +1,45 @@
+"""``ictstats sdg``: files written, closing note printed, exit codes (issue #6, item 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_sdg_series import observation, observations
+
+from pipeline.cli import main
+from pipeline.sdg.aggregates import AGGREGATE_COLUMNS
+from pipeline.sdg.series import SERIES_COLUMNS
+from pipeline.store import read_table, write_table
+
+
+def _processed(tmp_path: Path) -> Path:
+    rows = [
+        observation(indicator, value, economy=economy)
+        for economy in ("IND", "CHN", "USA", "IDN", "PAK", "NGA", "BRA", "BGD")
+        for indicator, value in (("HH7", 50.0), ("i271pop", 95.0), ("i4213tfbb", 1e6))
+    ]
+    write_table(observations(*rows), tmp_path / "ingest", "observations")
+    return tmp_path
+
+
+def test_sdg_writes_series_aggregates_and_sdmx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    processed = _processed(tmp_path)
+    assert main(["sdg", "--processed", str(processed)]) == 0
+    series = read_table(processed / "sdg", "series")
+    aggregates = read_table(processed / "sdg", "aggregates")
+    assert tuple(series.columns) == SERIES_COLUMNS and len(series) == 8 * 4
+    assert tuple(aggregates.columns) == AGGREGATE_COLUMNS
+    assert (processed / "sdg" / "series.csv").exists()
+    sdmx = pd.read_csv(processed / "sdg" / "sdg_sdmx.csv", dtype=str)
+    assert sdmx.columns[0] == "DATAFLOW" and len(sdmx) >= len(series)
+    note = capsys.readouterr().out
+    assert "SDG series × economies" in note and "IT_NET_BBND " in note
+    assert "SDMX-CSV rows:" in note
+
+
+def test_missing_observations_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["sdg", "--processed", str(tmp_path)]) == 2
