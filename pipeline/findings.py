@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.paths import SCHEMAS
+from pipeline.values import is_missing
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ORDER = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -87,16 +88,15 @@ def empty_findings() -> pd.DataFrame:
 
 
 class _Blank(dict):
-    """Format mapping that renders missing keys and NaN as an empty string."""
+    """Format mapping that renders missing keys and missing values as an empty string."""
 
     def __missing__(self, key: str) -> str:
         return ""
 
 
-def _render(template: str, row: Mapping[str, object]) -> str:
-    clean = _Blank(
-        {k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
-    )
+def render_message(template: str, row: Mapping[str, object]) -> str:
+    """Fill a message template from a findings row; never raises on a bad template."""
+    clean = _Blank({k: "" if is_missing(v) else v for k, v in row.items()})
     try:
         return template.format_map(clean)
     except (ValueError, KeyError, IndexError, AttributeError):
@@ -113,7 +113,7 @@ def coded_findings(stage: str, code: str, rows: pd.DataFrame | list[dict]) -> pd
     frame = pd.DataFrame(rows)
     if len(frame) == 0:
         return empty_findings()
-    messages = [_render(entry.template, record) for record in frame.to_dict("records")]
+    messages = [render_message(entry.template, record) for record in frame.to_dict("records")]
     frame = frame.assign(stage=stage, rule_id=code, severity=entry.severity, message=messages)
     return normalise_findings(frame)
 
@@ -122,7 +122,7 @@ def normalise_findings(frame: pd.DataFrame) -> pd.DataFrame:
     """Select and order the finding columns, filling absent ones, and check the schema."""
     out = frame.reindex(columns=list(FINDING_COLUMNS))
     for column in ("value", "expected"):
-        out[column] = out[column].map(lambda v: None if v is None or v != v else str(v))
+        out[column] = out[column].map(lambda v: None if is_missing(v) else str(v))
     return FINDINGS_SCHEMA.validate(out)
 
 

@@ -63,3 +63,15 @@ def test_values_are_kept_as_text() -> None:
     table = coded_findings("ingest", "ING-TEXT-NUMBER", [{"value": "12,5", "expected": 12.5}])
     assert table.iloc[0]["expected"] == "12.5"
     assert pd.isna(coded_findings("ingest", "ING-TEXT-NUMBER", [{}]).iloc[0]["value"])
+
+
+def test_missing_values_of_every_kind_render_empty() -> None:
+    """Regression: ``pd.NA`` in a findings row (file-level findings have no year) crashed."""
+    import numpy as np
+
+    from pipeline.findings import render_message
+    from pipeline.values import is_missing
+
+    assert all(is_missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, np.nan))
+    assert not any(is_missing(v) for v in (0, "", "x", [1, 2], 1.5))
+    assert render_message("{year}|{economy}", {"year": pd.NA, "economy": None}) == "|"

@@ -17,6 +17,7 @@ from pipeline.ingest import layout
 from pipeline.ingest.pending import pending
 from pipeline.ingest.sheet import SheetPlan, is_blank
 from pipeline.observations import DIMENSION_NAMES
+from pipeline.values import is_missing
 
 #: Row numbers of different sheets are kept apart by this stride in hidden-cell keys.
 SHEET_STRIDE = 10_000_000
@@ -24,9 +25,7 @@ NONE = -1
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype=object).map(
-        lambda v: "" if v is None or v != v else str(v).strip()
-    )
+    return pd.Series(values, dtype=object).map(lambda v: "" if is_missing(v) else str(v).strip())
 
 
 def _pick(values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> pd.Series:

@@ -9,10 +9,10 @@ falls back to English rather than failing (issue #3, part 4).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+from pipeline.findings import render_message
 from pipeline.paths import SCHEMAS
 
 LANGUAGES = ("en", "fr", "es")
@@ -41,17 +41,5 @@ def ui(key: str, lang: str) -> str:
     return translations(lang)["ui"].get(key) or translations(DEFAULT_LANGUAGE)["ui"].get(key, key)
 
 
-class _Blank(dict):
-    """Format mapping that renders missing keys and missing values as an empty string."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def render(template: str, row: Mapping[str, object]) -> str:
-    """Fill a message template from a findings row; never raises on a bad template."""
-    clean = _Blank({k: "" if v is None or v != v else v for k, v in row.items()})
-    try:
-        return template.format_map(clean)
-    except (ValueError, KeyError, IndexError, AttributeError):
-        return template
+#: Message templates are filled the same way for rules and for catalogue findings.
+render = render_message

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.findings import SEVERITY_ORDER
 from pipeline.validate.messages import ui
+from pipeline.values import is_missing
 
 #: Fill colours per severity (light tones so the value stays readable).
 SEVERITY_FILL = {"error": "F8B4B4", "warning": "FCE6A4", "info": "CFE2F3"}
@@ -64,7 +65,7 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, lang: str, start_row: int = 1)
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = WIDTHS.get(name, max(10, len(ui(name, lang)) + 2))
     for row in frame.itertuples(index=False):
-        sheet.append([None if v is None or v != v else v for v in row])
+        sheet.append([None if is_missing(v) else v for v in row])
     sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
     _fit_width(sheet)
     sheet.print_title_rows = f"{start_row}:{start_row}"
