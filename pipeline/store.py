@@ -24,10 +24,18 @@ def atomic_write(path: Path, writer: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         writer(tmp)
+        tmp.chmod(0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def _umask() -> int:
+    """The process umask (read by setting and restoring it: there is no getter)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_table(frame: pd.DataFrame, directory: Path, name: str, *, csv: bool = True) -> Path:

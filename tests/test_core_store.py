@@ -29,3 +29,16 @@ def test_failed_write_keeps_previous_file(tmp_path: Path) -> None:
         atomic_write(target, broken)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
+    """Published outputs follow the umask, not mkstemp's private 0600."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path = write_table(pd.DataFrame({"a": [1]}), tmp_path, "t")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644

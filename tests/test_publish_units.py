@@ -175,3 +175,19 @@ def test_profile_values_table_shows_labels_once_and_plain_years(bundle):
     assert page.count(label) == 1
     assert "2,024" not in page and "<td>2024</td>" in page
     assert "§" in page
+
+
+def test_rank_interval_columns_when_uncertainty_ran(bundle):
+    ranks = pd.DataFrame(
+        {
+            "edition": "idi_2024",
+            "economy": list(synthetic.ECONOMIES),
+            "p05_rank": 1.4,
+            "p95_rank": 3.2,
+        }
+    )
+    table = tables.ranking(replace(bundle, ranks=ranks), "idi_2024")
+    assert (table.frame["Rank, 5th percentile"] == 1).all()
+    assert (table.frame["Rank, 95th percentile"] == 4).all()
+    assert any("5th and 95th percentiles" in note for note in table.notes)
+    assert "Rank, 5th percentile" not in tables.ranking(bundle, "idi_2024").frame

@@ -53,6 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ingest.add_argument(
         "-o",
         "--output",
+        "--processed",
+        dest="output",
         type=Path,
         default=PROCESSED,
         help="processed folder (default: %(default)s)",

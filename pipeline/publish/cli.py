@@ -37,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "data) → uncertainty → sdg → publish, into a staging folder swapped in at the end.",
     )
     run_parser.add_argument("--raw", type=Path, default=RAW, help="returns folder (%(default)s)")
-    run_parser.add_argument("--processed", type=Path, default=PROCESSED, help="output folder")
+    run_parser.add_argument(
+        "--processed", type=Path, default=PROCESSED, help="output folder (%(default)s)"
+    )
     run_parser.add_argument(
         "--n",
         type=int,
@@ -87,6 +89,11 @@ def publish_stage(processed: Path, target: Path) -> StageRecord:
 def handle_publish(args: argparse.Namespace) -> int:
     """``ictstats publish``: replace processed/publication/ as a whole."""
     processed = Path(args.processed)
+    if not (processed / "ingest").is_dir():
+        print(
+            f"ictstats publish: no stage outputs in {processed} (run ictstats run)", file=sys.stderr
+        )
+        return EXIT_USAGE
     with staged(processed / "publication") as staging:
         record = publish_stage(processed, staging)
     say(f"publish: {record.counts} in {record.seconds} s → {processed / 'publication'}")

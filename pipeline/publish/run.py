@@ -4,7 +4,8 @@ Each stage runs through its own registered subcommand (the same code path a stat
 to rerun one stage), pointed at the staging folder, so the outputs of ``run`` and of the
 stage commands cannot drift apart. Their closing notes go to ``logs/<stage>.txt`` instead of
 the screen; progress stays on stderr. Which stages run, with which method and parameters, is
-the :data:`PLAN` below and is recorded in the manifest (issue #7).
+decided by :func:`first_steps`, :func:`index_steps` (each edition whose reference year is in
+the data) and :func:`last_steps`, and recorded in the manifest (issue #7).
 """
 
 from __future__ import annotations

@@ -8,13 +8,16 @@ over the economies with a score), and the MISR annex tables for indicator values
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 
 from pipeline.index.methodology import MethodologyError, edition_path, load
 from pipeline.index.rank import round_half_up
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.groups import membership
-from pipeline.publish.layout import PublicationTable, edition_title, make_table, marker
+from pipeline.publish.layout import PublicationTable, edition_title, make_table, marker, text
 
 RANK = "0"
 
@@ -53,30 +56,53 @@ def score_flags(bundle: Bundle, edition: str) -> pd.Series:
     return out
 
 
+INTERVAL = ("Rank, 5th percentile", "Rank, 95th percentile")
+
+
+def with_rank_interval(
+    bundle: Bundle, edition: str, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add the uncertainty analysis' rank interval when it ran for ``edition``."""
+    ranks = bundle.ranks
+    if ranks.empty or not (ranks["edition"] == edition).any():
+        return frame, []
+    ranks = ranks[ranks["edition"] == edition].set_index("economy").reindex(frame["ISO3"])
+    low, high = np.floor(ranks["p05_rank"]), np.ceil(ranks["p95_rank"])
+    frame = frame.assign(
+        **{
+            INTERVAL[0]: low.astype("Int64").to_numpy(),
+            INTERVAL[1]: high.astype("Int64").to_numpy(),
+        }
+    )
+    return frame, [text()["tables"]["ranking"]["interval_note"].format(edition=edition)]
+
+
 def ranking(bundle: Bundle, edition: str) -> PublicationTable:
     """Score, rank, previous score and rank, and change in rank, best first."""
-    top = headline(bundle, edition).sort_values(["rank", "economy"])
+    top = headline(bundle, edition).sort_values(["rank", "economy"]).reset_index(drop=True)
     places = decimals(edition)
     economies = bundle.economies.set_index("economy")
     frame = pd.DataFrame(
         {
-            "Rank": top["rank"].astype("Int64").to_numpy(),
+            "Rank": top["rank"].astype("Int64"),
             "Economy": top["economy"].map(economies["name"]).fillna(top["economy"]).to_numpy(),
             "ISO3": top["economy"].to_numpy(),
             "Region": top["economy"].map(economies["itu_region"]).fillna("").to_numpy(),
             "Score": round_half_up(top["score"], places),
-            "Previous rank": top["previous_rank"].astype("Int64").to_numpy(),
+            "Previous rank": top["previous_rank"].astype("Int64"),
             "Previous score": round_half_up(top["previous_score"], places),
-            "Change in rank": top["rank_change"].astype("Int64").to_numpy(),
+            "Change in rank": top["rank_change"].astype("Int64"),
         }
     )
+    frame, interval_note = with_rank_interval(bundle, edition, frame)
     flags = score_flags(bundle, edition).reindex(frame["ISO3"]).fillna("").to_numpy()
     markers = pd.DataFrame({"Score": flags})
     score = score_format(edition)
     formats = {"Score": score, "Previous score": score, "Rank": RANK, "Previous rank": RANK}
     formats["Change in rank"] = '+0;-0;"="'
+    formats |= dict.fromkeys(INTERVAL, RANK)
     year = int(top["year"].max())
-    return make_table(
+    table = make_table(
         "ranking",
         f"{edition}_ranking",
         frame,
@@ -85,6 +111,7 @@ def ranking(bundle: Bundle, edition: str) -> PublicationTable:
         edition=edition_title(edition),
         year=year,
     )
+    return replace(table, notes=(*table.notes, *interval_note))
 
 
 def node_order(scores: pd.DataFrame, edition: str) -> pd.Series:
