@@ -14,21 +14,16 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from pipeline.findings import FINDING_COLUMNS
 from pipeline.observations import DIMENSION_NAMES, TOTAL
 
 PASS, FAIL, NOT_EVALUABLE = "pass", "fail", "not_evaluable"
 OUTCOMES = (PASS, FAIL, NOT_EVALUABLE)
 
-#: Columns of an items frame, as returned by every rule kind.
+#: Columns of an items frame, as returned by every rule kind: the finding's location and
+#: values (economy … expected, in the findings table's order) plus the outcome.
 ITEM_COLUMNS = (
-    "economy",
-    "year",
-    "indicator",
-    "source_file",
-    "sheet",
-    "cell",
-    "value",
-    "expected",
+    *FINDING_COLUMNS[FINDING_COLUMNS.index("economy") : FINDING_COLUMNS.index("message")],
     "outcome",
 )
 LOCATION = ("source_file", "sheet", "cell")
