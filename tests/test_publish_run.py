@@ -118,3 +118,15 @@ def test_run_step_stops_the_run_on_usage_error_or_crash(tmp_path, outcome):
 
     with pytest.raises(StageError, match="stage"):
         run_step(_parser(handler), Step("stage", ["stage"], "method"), tmp_path)
+
+
+def test_run_checks_revisions_against_the_outputs_it_replaces(tmp_path: Path) -> None:
+    """Issue #3: a rerun validates the new returns against the previous vintage in processed/."""
+    from pipeline.publish import run as plan
+
+    previous = tmp_path / "processed" / "ingest" / "observations.parquet"
+    validate = plan.first_steps(tmp_path / "raw", tmp_path / "staging", previous)[1]
+    assert validate.argv[-2:] == ["--previous", str(previous)]
+    assert validate.parameters == {"previous_vintage": True}
+    first = plan.first_steps(tmp_path / "raw", tmp_path / "staging")[1]
+    assert "--previous" not in first.argv

@@ -105,14 +105,14 @@ def _years(staging: Path) -> set[int]:
     return set(observations["year"].unique().tolist())
 
 
-def run_all(raw: Path, staging: Path, n: int) -> list[StageRecord]:
-    """Every step of the plan, in order, into ``staging``."""
+def run_all(raw: Path, staging: Path, n: int, previous: Path | None = None) -> list[StageRecord]:
+    """Every step of the plan, in order, into ``staging``; ``previous`` as in first_steps."""
     from pipeline.cli import build_parser
 
     parser = build_parser()
     known = plan.available(parser)
     records = []
-    steps = plan.first_steps(raw, staging)
+    steps = plan.first_steps(raw, staging, previous)
     for step in steps:
         records += [plan.run_step(parser, step, staging)] if step.argv[0] in known else []
     index_steps = plan.index_steps(staging, _years(staging)) if "index" in known else []
@@ -132,8 +132,9 @@ def handle_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     start = time.perf_counter()
     try:
+        vintage = processed / "ingest" / "observations.parquet"
         with staged(processed) as staging:
-            records = run_all(raw, staging, args.n)
+            records = run_all(raw, staging, args.n, vintage if vintage.exists() else None)
             worst = max((r.exit_code for r in records), default=EXIT_OK)
             code = EXIT_FINDINGS if worst == EXIT_FINDINGS else EXIT_OK
             manifest = build_manifest(raw, SCHEMAS, staging, records, code)

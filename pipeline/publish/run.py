@@ -80,8 +80,11 @@ def available(parser: argparse.ArgumentParser) -> set[str]:
     return set(actions[0].choices) if actions else set()
 
 
-def first_steps(raw: Path, staging: Path) -> list[Step]:
-    """Ingest and validate: they need only the raw folder."""
+def first_steps(raw: Path, staging: Path, previous: Path | None = None) -> list[Step]:
+    """Ingest and validate: they need only the raw folder. ``previous`` is the observation
+    table of the outputs being replaced: validate reports every value the new returns revise
+    against it (issue #3, revisions against the previous vintage in processed/)."""
+    revision = ["--previous", str(previous)] if previous is not None else []
     return [
         Step(
             "ingest",
@@ -92,9 +95,9 @@ def first_steps(raw: Path, staging: Path) -> list[Step]:
         ),
         Step(
             "validate",
-            ["validate", "--processed", str(staging), "--raw", str(raw)],
-            "rule catalogue in schemas/rules/, reports per economy",
-            {},
+            ["validate", "--processed", str(staging), "--raw", str(raw), *revision],
+            "rule catalogue in schemas/rules/, reports per economy, revisions",
+            {"previous_vintage": previous is not None},
             counts.validate,
         ),
     ]
