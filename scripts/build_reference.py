@@ -120,7 +120,13 @@ def build_economies(income: pd.DataFrame) -> pd.DataFrame:
     latest = income.sort_values("year").drop_duplicates("economy", keep="last")
     frame["income_group"] = frame["economy"].map(latest.set_index("economy")["income_group"])
     frame["income_group"] = frame["income_group"].fillna("")
-    columns = ["economy", "m49", "name", "itu_region", "ldc", "lldc", "sids", "income_group"]
+    languages = pd.read_csv(REPO / "schemas" / "reference" / "report_languages.csv")
+    frame["language"] = frame["economy"].map(languages.set_index("economy")["language"])
+    frame["language"] = frame["language"].fillna("en")
+    columns = [
+        *("economy", "m49", "name", "itu_region", "ldc", "lldc", "sids"),
+        *("income_group", "language"),
+    ]
     frame = frame[columns].sort_values("economy").reset_index(drop=True)
     # Written as lower-case true/false (read back as booleans by pandas).
     flags = {flag: frame[flag].map({True: "true", False: "false"}) for flag in M49_FLAGS}
