@@ -191,3 +191,22 @@ def test_rank_interval_columns_when_uncertainty_ran(bundle):
     assert (table.frame["Rank, 95th percentile"] == 4).all()
     assert any("5th and 95th percentiles" in note for note in table.notes)
     assert "Rank, 5th percentile" not in tables.ranking(bundle, "idi_2024").frame
+
+
+def test_indicators_reported_only_by_breakdown_are_not_data_gaps() -> None:
+    """ICT skills (HH15) have no national total; the profile must not call them unreported."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from pipeline.publish.profile_data import reported_codes
+    from pipeline.publish.profiles import gap_lines
+
+    observations = pd.DataFrame(
+        {"economy": ["KEN", "KEN", "KEN"], "indicator": ["HH15", "HH15", "HH7"]}
+    )
+    reported = reported_codes(SimpleNamespace(observations=observations))
+    assert reported == {"KEN": {"HH15", "HH7"}}
+    gaps = " ".join(gap_lines(None, reported["KEN"], ""))
+    assert "Individuals with ICT skills" not in gaps
+    assert "Individuals owning a mobile phone" in gaps

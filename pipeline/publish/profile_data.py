@@ -49,6 +49,7 @@ class ProfileData:
     weaknesses: dict[str, pd.DataFrame]
     values: dict[str, pd.DataFrame]
     value_notes: dict[str, pd.DataFrame]
+    reported: dict[str, set[str]]
     groups: dict[str, str]
     canvas: ProfileCanvas
 
@@ -139,6 +140,13 @@ def values_over_time(bundle: Bundle) -> tuple[pd.DataFrame, pd.DataFrame]:
     return values.drop(columns="_o"), notes.drop(columns="_o")
 
 
+def reported_codes(bundle: Bundle) -> dict[str, set[str]]:
+    """Indicators each economy reported in any breakdown: ICT skills (HH15) exist only by type
+    of skill, so a national total alone would list them as a data gap."""
+    pairs = bundle.observations[["economy", "indicator"]].drop_duplicates()
+    return pairs.groupby("economy")["indicator"].agg(set).to_dict()
+
+
 def group_text(bundle: Bundle) -> dict[str, str]:
     """Development and income groups of each economy as one line."""
     members = membership(bundle.economies)
@@ -164,6 +172,7 @@ def prepare(bundle: Bundle) -> ProfileData:
         weaknesses=by_economy(strengths(rows, False)) if headline else {},
         values=by_economy(values),
         value_notes=by_economy(notes),
+        reported=reported_codes(bundle),
         groups=group_text(bundle),
         canvas=canvas(scores, rows, headline),
     )

@@ -51,17 +51,15 @@ def gap_lines(inputs: pd.DataFrame | None, reported: set[str], edition: str) -> 
     return lines or ["No gaps: every collected indicator has a value and none is imputed."]
 
 
-def _value_tables(code: str, data: ProfileData) -> tuple[str, set[str]]:
+def _value_tables(code: str, data: ProfileData) -> str:
     values, notes = data.values.get(code), data.value_notes.get(code)
     if values is None:
-        return "<p>No national value reported.</p>", set()
-    reported = set(values["indicator"])
+        return "<p>No national value reported.</p>"
     years = [c for c in values.columns if c not in ("indicator", "Indicator")]
     years = [y for y in years if values[y].notna().any()]
     shown = values[["Indicator", *years]]
     marks = notes[years].assign(Indicator="")[["Indicator", *years]]
-    table = html.frame_table(shown, "National totals, latest years", marks)
-    return table, reported
+    return html.frame_table(shown, "National totals, latest years", marks)
 
 
 def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
@@ -70,7 +68,7 @@ def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
     region = str(info["itu_region"]) if pd.notna(info["itu_region"]) else "no ITU region"
     scores, inputs = data.scores.get(code), data.inputs.get(code)
     headline = scores[scores["edition"] == data.headline] if scores is not None else None
-    values, reported = _value_tables(code, data)
+    values, reported = _value_tables(code, data), data.reported.get(code, set())
     legend = [*marker_legend(set("†§*")), text()["workbook"]["missing_note"], text()["source"]]
     return TEMPLATE.substitute(
         name=html.escape(name),
