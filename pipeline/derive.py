@@ -217,6 +217,8 @@ def with_derived(
     derived = derive(observations, population, only)
     reported = observations[observations["indicator"].isin(derived["indicator"].unique())]
     if len(reported):
-        clash = derived.merge(reported[list(KEY)], on=list(KEY), how="left", indicator=True)
+        # a key reported twice (two returns) must not duplicate the derived row in the merge
+        keys = reported[list(KEY)].drop_duplicates()
+        clash = derived.merge(keys, on=list(KEY), how="left", indicator=True)
         derived = derived[(clash["_merge"] == "left_only").to_numpy()]
     return pd.concat([observations, derived], ignore_index=True)

@@ -142,8 +142,3 @@ def concat_findings(*tables: pd.DataFrame) -> pd.DataFrame:
 def exit_code(findings: pd.DataFrame) -> int:
     """0 when no finding is an error, 1 otherwise (2 is for usage/IO errors, set by the CLI)."""
     return EXIT_FINDINGS if (findings["severity"] == "error").any() else EXIT_OK
-
-
-def count_by(findings: pd.DataFrame, column: str = "rule_id") -> pd.Series:
-    """Counts of findings per ``column`` (rule id by default), largest first."""
-    return findings[column].value_counts().sort_index()

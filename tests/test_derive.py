@@ -161,3 +161,20 @@ def test_reported_value_wins_over_derived_and_only_limits_work() -> None:
     combined = with_derived(_frame(rows), POPULATION, only=["i911"])
     assert _one(combined, "i911")["value"] == 99.0
     assert "i911mw" not in set(combined["indicator"])
+
+
+def test_with_derived_survives_a_reported_key_given_twice() -> None:
+    """A derived indicator reported twice for one key (a frame not yet through the schema,
+    e.g. two returns concatenated) made the clash merge longer than the derived rows:
+    ValueError "Item wrong length"."""
+    rows = [
+        _obs("i271", 2_000_000.0),
+        _obs("i911", 99.0),
+        _obs("i911", 98.0, cell="D6"),
+        _obs("i271", 1_000_000.0, economy="BBB"),
+    ]
+    unvalidated = pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS))  # the schema refuses it
+    combined = with_derived(unvalidated, POPULATION, only=["i911"])
+    mobile = combined[combined["indicator"] == "i911"]
+    assert sorted(mobile["value"]) == [98.0, 99.0, 200.0]
+    assert mobile.loc[mobile["economy"] == "BBB", "kind"].tolist() == ["derived"]

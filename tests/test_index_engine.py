@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.index.engine import compute_edition
+from pipeline.index.engine import compute_edition, normalise_values
 from pipeline.index.methodology import build, load
 from pipeline.index.rank import group_ranks, rank_scores
 from pipeline.observations import DIMENSION_NAMES, OBSERVATION_COLUMNS, TOTAL
@@ -165,3 +165,22 @@ def test_group_imputation_uses_the_economy_reference() -> None:
     assert imputed["value"] == pytest.approx(50.0)
     assert bool(imputed["imputed"]) and imputed["source_file"] == ""
     assert _score(result, "CCC", 2021)["score"] == pytest.approx((60.0 + 50.0) / 2)
+
+
+def test_capped_flag_when_only_some_goalpost_indicators_set_a_threshold() -> None:
+    """An indicator without ``threshold`` (default 0) lost its capped flag when another
+    goalpost indicator of the edition set one (its threshold was NaN in the comparison)."""
+    indicators = pd.DataFrame(
+        {
+            "direction": [1, 1],
+            "transform": ["none", "none"],
+            "normalisation": [
+                {"method": "goalposts", "goalpost": 100},
+                {"method": "goalposts", "threshold": 10, "goalpost": 100},
+            ],
+        }
+    )
+    x = np.array([[[120.0, 120.0], [50.0, 5.0]]])
+    normalised, capped = normalise_values(x, indicators)
+    assert normalised[0, 0].tolist() == [100.0, 100.0]
+    assert capped[0].tolist() == [[True, True], [False, True]]

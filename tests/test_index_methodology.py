@@ -179,3 +179,27 @@ def test_parse_weight_accepts_numbers_and_fractions(text: object, value: float) 
 def test_parse_weight_rejects_non_numbers(text: object) -> None:
     with pytest.raises((ValueError, ZeroDivisionError)):
         parse_weight(text)
+
+
+def test_toml_syntax_error_is_a_methodology_error(tmp_path: Path) -> None:
+    """A TOML typo escaped as TOMLDecodeError, so ``ictstats index`` ended in a traceback
+    instead of exit code 1 with the file named."""
+    (tmp_path / "typo.toml").write_text("[edition\nname = 'typo'\n", encoding="utf-8")
+    with pytest.raises(MethodologyError, match=r"(?s)typo\.toml: .*not valid TOML"):
+        load(tmp_path / "typo.toml")
+
+
+def test_non_numeric_parameters_are_problems_not_a_crash(tmp_path: Path) -> None:
+    """``goalpost = "n/a"`` or ``min_share = "all"`` raised a bare ValueError from float()
+    (no file, no key) and hid every other problem of the file."""
+    text = BROKEN.replace("goalpost = 0 }", 'goalpost = "n/a" }').replace(
+        'code = "IDX"\n', 'code = "IDX"\nmin_share = "all"\n', 1
+    )
+    path = tmp_path / "typos.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MethodologyError) as caught:
+        load(path)
+    text = "\n".join(caught.value.problems)
+    assert "indicators[HH18].normalisation.goalpost 'n/a' is not a number" in text
+    assert "nodes[IDX].min_share 'all' must be a number" in text
+    assert "direction 2 must be 1 or -1" in text, "the other problems are still reported"

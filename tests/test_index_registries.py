@@ -207,3 +207,31 @@ def test_latest_prefers_an_official_earlier_value_to_an_estimate() -> None:
     np.testing.assert_allclose(result["value"], [1, 2, 2, 4, np.nan, 5, 6, 6])
     assert result["lagged"].tolist() == [False, False, True, False, False, False, False, True]
     assert result.loc[2, "source_year"] == 2020.0
+
+
+def test_latest_counts_years_not_panel_columns_when_a_year_is_absent() -> None:
+    """A panel without 2020 carried 2019 into 2021 with ``max_years = 1`` (the forward fill's
+    limit counted columns), e.g. ``compute_edition(years=[2019, 2021])``."""
+    panel = _panel({"AAA": [1.0, 9.0, np.nan, 4.0]})
+    panel = panel[panel["year"] != 2020].reset_index(drop=True)
+    result = impute.impute("latest", panel, None, {"max_years": 1})
+    np.testing.assert_allclose(result["value"], [1, np.nan, 4])
+    assert not result["lagged"].any()
+
+
+@pytest.mark.parametrize("method", sorted(normalise.REGISTRY))
+def test_normalisation_of_an_indicator_without_data_in_a_year_is_quiet_nan(method: str) -> None:
+    """An indicator with no value in a year (all-NaN column) raised numpy's "All-NaN slice" /
+    "Mean of empty slice" RuntimeWarnings from minmax, zscore and the frontier methods."""
+    x = np.array([[np.nan, 1.0], [np.nan, 3.0], [np.nan, 2.0]])
+    params = {name: np.array([1.0, 5.0]) for name in normalise.REQUIRED.get(method, ())}
+    out = normalise.normalise(method, x, np.array([1.0, 1.0]), params)
+    assert np.isnan(out[:, 0]).all() and not np.isnan(out[:, 1]).any()
+
+
+@pytest.mark.parametrize("method", sorted(treat.REGISTRY))
+def test_treatment_of_an_indicator_without_data_in_a_year_is_quiet_nan(method: str) -> None:
+    """Same as above for treatments (skew/kurtosis and log_CT take NaN-aware statistics)."""
+    x = np.array([[np.nan, 1.0], [np.nan, 3.0], [np.nan, 2.0], [np.nan, 9.0]])
+    out = treat.treat(method, x)
+    assert np.isnan(out[:, 0]).all() and not np.isnan(out[:, 1]).any()

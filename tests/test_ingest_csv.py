@@ -88,3 +88,13 @@ def test_csv_and_workbook_duplicate_across_files(tmp_path: Path) -> None:
     same = result.findings[result.findings["rule_id"] == "ING-DUPLICATE-SAME"]
     assert len(same) == 5 and set(same["source_file"]) == {"b.csv"}
     assert len(result.observations) == 5
+
+
+def test_blank_line_does_not_shift_csv_row_numbers(tmp_path: Path) -> None:
+    """A blank line inside a long CSV must not shift later values' ``row N`` off their line."""
+    path = tmp_path / "gap.csv"
+    path.write_text("economy,year,indicator,value\nKEN,2023,i112,5\n\nKEN,2023,i4213,7\n")
+    result = ingest_paths([path], tmp_path, known=KNOWN)
+    cells = result.observations.set_index("indicator")["cell"]
+    assert cells.to_dict() == {"i112": "row 2", "i4213": "row 4"}
+    assert not uncovered(data_cells(path), path.name, result.observations, result.findings)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "publish"))
@@ -42,3 +43,22 @@ def test_notebook_reproduces_a_score(monkeypatch):
         exec(compile(source, f"walkthrough.ipynb cell {number}", "exec"), namespace)
     assert namespace["ECONOMY"] in set(namespace["scores"]["economy"])
     assert namespace["figure"].axes
+
+
+@pytest.mark.slow
+def test_notebook_names_an_unscored_economy_instead_of_a_key_error(monkeypatch):
+    """ICTSTATS_ECONOMY naming an economy without an index score (fewer indicators than the
+    edition's min_share needs) stops at the choice of economy with a message saying so, not
+    with a KeyError deep in the by-hand aggregation."""
+    processed, _, _ = shipped_run()
+    scores = pd.read_parquet(processed / "index" / "idi_2025" / "scores.parquet")
+    scored = set(scores.loc[scores["node"] == "IDI", "economy"])
+    unscored = sorted(set(scores["economy"]) - scored)[0]
+    monkeypatch.setenv("ICTSTATS_PROCESSED", str(processed))
+    monkeypatch.setenv("ICTSTATS_ECONOMY", unscored)
+    matplotlib.use("Agg")
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    cells = code_cells(NOTEBOOK)
+    exec(compile(cells[0], "walkthrough.ipynb cell 1", "exec"), namespace)
+    with pytest.raises(AssertionError, match=f"{unscored} has no idi_2025 score"):
+        exec(compile(cells[1], "walkthrough.ipynb cell 2", "exec"), namespace)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import progress
 from pipeline.publish import staging
 from pipeline.publish.manifest import StageRecord, build_manifest, manifest_json, sha256
 from pipeline.publish.run import StageError, Step, available, run_step
@@ -109,6 +110,22 @@ def test_run_step_records_counts_and_logs_stdout(tmp_path):
     assert available(_parser(handler)) == {"stage"}
 
 
+def test_run_step_logs_closing_notes_written_to_stderr(tmp_path, capsys):
+    """index, validate and uncertainty print their closing note on stderr (progress.say): the
+    log kept it empty while the README promised each stage's closing note in logs/."""
+
+    def handler(args):
+        list(progress.progress(range(20), 20, "reports", every=10))
+        progress.say(f"index demo: 3 economies scored; wrote {tmp_path}/index/demo")
+        return 0
+
+    run_step(_parser(handler), Step("stage", ["stage"], "method"), tmp_path)
+    log = (tmp_path / "logs" / "stage.txt").read_text(encoding="utf-8")
+    assert "index demo: 3 economies scored; wrote <processed>/index/demo\n" in log
+    assert "reports:" not in log
+    assert "index demo: 3 economies scored" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("outcome", ["usage", "crash"])
 def test_run_step_stops_the_run_on_usage_error_or_crash(tmp_path, outcome):
     def handler(args):
@@ -130,3 +147,38 @@ def test_run_checks_revisions_against_the_outputs_it_replaces(tmp_path: Path) ->
     assert validate.parameters == {"previous_vintage": True}
     first = plan.first_steps(tmp_path / "raw", tmp_path / "staging")[1]
     assert "--previous" not in first.argv
+
+
+def test_publish_without_observations_exits_2_instead_of_crashing(tmp_path, capsys):
+    """An ingest of a raw folder with no return leaves an empty observation table; publish
+    crashed on it (``int(NaN)`` for the reference year) with exit code 1, read as findings."""
+    from pipeline.cli import main
+
+    (tmp_path / "raw").mkdir()
+    assert main(["ingest", str(tmp_path / "raw"), "-o", str(tmp_path / "processed")]) == 0
+    capsys.readouterr()
+    assert main(["publish", "--processed", str(tmp_path / "processed")]) == 2
+    assert "no observations" in capsys.readouterr().err
+    assert not (tmp_path / "processed" / "publication").exists()
+
+
+def test_run_reports_a_publish_crash_with_exit_2_and_keeps_outputs(tmp_path, monkeypatch):
+    """The publish step ran outside the stage error handling: a crash there left ictstats run
+    with Python's exit code 1 (read as error findings) instead of 2 (README: crash → 2)."""
+    from pipeline.cli import main
+    from pipeline.publish import cli
+
+    def crash(processed, target):
+        raise ValueError("bug in a publish builder")
+
+    monkeypatch.setattr(cli.plan, "first_steps", lambda *args: [])
+    monkeypatch.setattr(cli.plan, "last_steps", lambda *args: [])
+    monkeypatch.setattr(cli, "_years", lambda staging: set())
+    monkeypatch.setattr(cli, "publish_stage", crash)
+    (tmp_path / "raw").mkdir()
+    previous = tmp_path / "processed" / "ingest" / "observations.csv"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("kept\n", encoding="utf-8")
+    argv = ["run", "--raw", str(tmp_path / "raw"), "--processed", str(previous.parents[1])]
+    assert main(argv) == 2
+    assert previous.read_text(encoding="utf-8") == "kept\n"

@@ -43,3 +43,20 @@ def test_sdg_writes_series_aggregates_and_sdmx(
 
 def test_missing_observations_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["sdg", "--processed", str(tmp_path)]) == 2
+
+
+def test_broken_sdg_methodology_is_a_usage_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """load_methodology raises ValueError listing the problems (or a TOML syntax error);
+    the handler let it escape as a traceback instead of exit code 2 and the message."""
+    from pipeline.sdg import cli as sdg_cli
+    from pipeline.sdg.definitions import load_methodology
+
+    broken = tmp_path / "schemas"
+    broken.mkdir()
+    for name in ("series.toml", "aggregation.toml", "sdmx.toml"):
+        (broken / name).write_text("[[series]]\ncode = 'X'\n" if name == "series.toml" else "")
+    monkeypatch.setattr(sdg_cli, "load_methodology", lambda: load_methodology(broken))
+    assert main(["sdg", "--processed", str(_processed(tmp_path))]) == 2
+    assert "missing indicator_sdg" in capsys.readouterr().err

@@ -181,3 +181,11 @@ def test_series_counts_per_series(methodology) -> None:
             "rows": 2,
         }
     ]
+
+
+def test_per100_with_zero_population_is_dropped_not_infinite(methodology) -> None:
+    """A zero population gave an infinite rate that was sent on as a series value."""
+    zero = pd.DataFrame({"economy": ["AAA"], "year": [2023], "population": [0]})
+    obs = observations(observation("i4213tfbb", 1000.0))
+    series = compute_series(obs, zero, ECONOMIES, methodology)
+    assert set(series["series"]) == {"IT_NET_BBNDN"}

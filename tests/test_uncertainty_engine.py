@@ -138,3 +138,43 @@ def test_weight_targets_follow_coinr_levels(model, plan) -> None:
     perturbed = {model.codes[c] for c in plan.targets[3]}
     assert perturbed == {code for code, level in levels.items() if level in (2, 3)}
     assert len(perturbed) == 10 and levels["Index"] == 4
+
+
+def test_min_share_of_a_node_is_honoured_like_the_index_engine() -> None:
+    """The model ignored a node's ``min_share``: BBB's pillar P1 (one of two indicators) is
+    NaN in the index engine, so its index is P2 alone, but the model scored P1 from ``a`` and
+    averaged it in — nominal scores and every replication differed from the published ones."""
+    from pipeline.index.engine import compute_edition
+    from pipeline.index.methodology import build as build_edition
+    from pipeline.observations import DIMENSION_NAMES, OBSERVATION_COLUMNS, TOTAL
+    from pipeline.uncertainty.edition import model_from_result
+
+    goalposts = {"method": "goalposts", "goalpost": 100}
+    raw = {
+        "edition": {"name": "toy", "index": "T", "min_indicators": 1, "weights": "relative"},
+        "nodes": [
+            {"code": "T"},
+            {"code": "P1", "parent": "T", "weight": 0.5, "min_share": 1.0},
+            {"code": "P2", "parent": "T", "weight": 0.5},
+        ],
+        "indicators": [
+            {"code": c, "parent": p, "weight": 1, "normalisation": goalposts}
+            for c, p in (("a", "P1"), ("b", "P1"), ("c", "P2"))
+        ],
+    }
+    values = {("AAA", "a"): 40.0, ("AAA", "b"): 60.0, ("AAA", "c"): 80.0}
+    values |= {("BBB", "a"): 90.0, ("BBB", "c"): 20.0}
+    rows = [
+        {"economy": e, "year": 2022, "indicator": i, "value": v, "estimate": False}
+        for (e, i), v in values.items()
+    ]
+    frame = pd.DataFrame(rows).assign(
+        **dict.fromkeys(DIMENSION_NAMES, TOTAL), unit="", break_in_series=False, footnote="",
+        kind="external", source_file="x.csv", sheet="", cell="",
+    )  # fmt: skip
+    result = compute_edition(frame[list(OBSERVATION_COLUMNS)], build_edition(raw, "toy", None))
+    model = model_from_result(result, 2022)
+    engine = result.scores[result.scores["node"] == "T"].set_index("economy")["score"]
+    nominal = nominal_scores(model)[:, -1]
+    np.testing.assert_allclose(nominal, engine.loc[list(model.economies)], atol=1e-9)
+    assert engine["BBB"] == pytest.approx(20.0)

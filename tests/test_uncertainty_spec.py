@@ -117,3 +117,24 @@ def test_exclusion_of_an_only_child_is_refused(asem) -> None:
 def test_exclusion_adds_the_full_set_as_first_choice(asem) -> None:
     raw = {"assumptions": [{"name": "drop", "kind": "exclusion", "indicators": ["LPI"]}]}
     assert build(raw, "x", asem).assumptions[0].choices == (None, "LPI")
+
+
+def test_toml_syntax_error_is_a_design_error(tmp_path: Path, asem) -> None:
+    """A TOML typo escaped as TOMLDecodeError instead of DesignError (exit code 1)."""
+    (tmp_path / "typo.uncertainty.toml").write_text("[settings\n", encoding="utf-8")
+    with pytest.raises(DesignError, match=r"(?s)typo\.uncertainty\.toml: .*not valid TOML"):
+        load(tmp_path / "typo.uncertainty.toml", asem)
+
+
+def test_two_weights_assumptions_on_one_level_are_refused(asem) -> None:
+    """Both got design columns, but the tree keeps one multiplier per weight: the later
+    assumption silently overrode the earlier, whose sensitivity index then read ~0."""
+    raw = {
+        "assumptions": [
+            {"name": "w2", "kind": "weights", "levels": [2], "fraction": 0.25},
+            {"name": "w23", "kind": "weights", "levels": [2, 3], "fraction": 0.5},
+        ]
+    }
+    with pytest.raises(DesignError, match="level 2 is perturbed by more than one") as caught:
+        build(raw, "x", asem)
+    assert len(caught.value.problems) == 1

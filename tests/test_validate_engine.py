@@ -170,3 +170,20 @@ def test_report_findings_are_capped_per_rule_with_a_count_of_the_rest() -> None:
     out = capped(pd.DataFrame(rows), cap=3)
     assert out["rule_id"].tolist() == ["SCALE-SUBS"] + ["YOY-SUBS"] * 4
     assert out["message"].iloc[-1] == "+7 …"
+
+
+def test_previous_vintage_row_without_year_is_skipped_not_a_crash() -> None:
+    """A blank year in an earlier vintage (e.g. a DataHub export's note row) is no revision."""
+    previous = pd.DataFrame(
+        {
+            "economy": ["AAA", "AAA"],
+            "year": [2024, None],
+            "indicator": ["i271", "i271"],
+            "value": [1_100_000, 5],
+        }
+    )
+    found = validate(_frame(), POP, rules=(), previous=previous).findings
+    revised = found[found["rule_id"] == "REV-REVISED"]
+    assert revised[["indicator", "value", "expected"]].values.tolist() == [
+        ["i271", "1200000", "1100000"]
+    ]

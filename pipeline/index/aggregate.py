@@ -60,6 +60,23 @@ def generalised(x: np.ndarray, weights: np.ndarray, params: Mapping[str, float])
     return (np.sum(w * powered, axis=-1) / total) ** (1.0 / power)
 
 
+def present_share(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Share of the children's weight held by children present, (..., n_economies): what a
+    node's ``min_share`` availability threshold is compared with (IDI 2023+ Box 2)."""
+    w = np.expand_dims(np.asarray(weights, dtype=float), -2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (~np.isnan(x) * w).sum(axis=-1) / w.sum(axis=-1)
+
+
+def available(
+    value: np.ndarray, x: np.ndarray, weights: np.ndarray, min_share: float
+) -> np.ndarray:
+    """``value`` where the children present hold at least ``min_share`` of the weight, else NaN."""
+    if min_share <= 0:
+        return value
+    return np.where(present_share(x, weights) + 1e-12 >= min_share, value, np.nan)
+
+
 REGISTRY: dict[str, Aggregator] = {
     "arithmetic": arithmetic,
     "geometric": geometric,

@@ -101,6 +101,17 @@ def _weights(
     return problems, weights
 
 
+#: Method parameters that are text or flags, not numbers (impute.PARAMETERS).
+TEXT_PARAMETERS = frozenset({"by", "prefer_official"})
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float, or None when it is not a number (a typo such as "n/a")."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def _method(where: str, spec: Mapping[str, Any], registry: tuple) -> list[str]:
     methods, parameters, required = registry
     name = spec.get("method")
@@ -112,6 +123,11 @@ def _method(where: str, spec: Mapping[str, Any], registry: tuple) -> list[str]:
         for p in sorted(given - parameters.get(name, set()))
     ]
     problems += [f"{where}: {name} needs {p!r}" for p in sorted(required.get(name, set()) - given)]
+    problems += [
+        f"{where}.{p} {spec[p]!r} is not a number"
+        for p in sorted((given & parameters.get(name, set())) - TEXT_PARAMETERS)
+        if _number(spec[p]) is None
+    ]
     return problems
 
 
@@ -136,8 +152,9 @@ def _methods(nodes: pd.DataFrame, indicators: pd.DataFrame, registries: Registri
 def _direction(where: str, direction: object, spec: Mapping[str, Any]) -> list[str]:
     if direction not in (1, -1):
         return [f"{where}.direction {direction!r} must be 1 or -1"]
-    if spec.get("method") == "goalposts" and "goalpost" in spec:
-        slope = float(spec["goalpost"]) - float(spec.get("threshold", 0.0))
+    goalpost, threshold = _number(spec.get("goalpost")), _number(spec.get("threshold", 0.0))
+    if spec.get("method") == "goalposts" and goalpost is not None and threshold is not None:
+        slope = goalpost - threshold
         if slope == 0 or (slope > 0) != (direction == 1):
             return [f"{where}: goalpost and threshold disagree with direction {direction}"]
     return []
@@ -153,7 +170,8 @@ def _scales(edition: Mapping[str, Any], indicators: pd.DataFrame) -> list[str]:
     problems = []
     for code, spec in zip(indicators["code"], indicators["normalisation"], strict=True):
         key, default = SCALE_KEYS.get(spec.get("method"), (None, None))
-        if key is not None and float(spec.get(key, default)) != float(edition.get("scale", 100)):
+        value = _number(spec.get(key, default)) if key is not None else None
+        if value is not None and value != float(edition.get("scale", 100)):
             problems.append(
                 f"indicators[{code}].normalisation.{key} {spec.get(key, default)} differs from "
                 f"edition.scale {edition.get('scale')}"
@@ -175,6 +193,6 @@ def check(
     problems += tree_problems + weight_problems + _methods(nodes, indicators, registries)
     problems += _scales(edition, indicators)
     for code, share in zip(nodes["code"], nodes["min_share"], strict=True):
-        if not 0.0 <= share <= 1.0:
-            problems.append(f"nodes[{code}].min_share {share} must be within [0, 1]")
+        if _number(share) is None or not 0.0 <= share <= 1.0:
+            problems.append(f"nodes[{code}].min_share {share!r} must be a number within [0, 1]")
     return problems, levels, weights

@@ -103,8 +103,10 @@ def normalise_values(x: np.ndarray, indicators: pd.DataFrame) -> tuple[np.ndarra
 def _capped(method: str, x: np.ndarray, direction: np.ndarray, params: dict) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == "goalposts":
-            low = np.minimum(params.get("threshold", 0.0), params["goalpost"])
-            high = np.maximum(params.get("threshold", 0.0), params["goalpost"])
+            # an indicator without its own threshold has NaN here when another one sets it
+            threshold = np.nan_to_num(params.get("threshold", 0.0), nan=0.0)
+            low = np.minimum(threshold, params["goalpost"])
+            high = np.maximum(threshold, params["goalpost"])
             return (x < low) | (x > high)
         if method == "reference" and "cap" in params:
             ratio = np.where(direction < 0, params["reference"] / x, x / params["reference"])
@@ -143,9 +145,7 @@ def aggregate_tree(
         spec = node.aggregation
         params = {k: v for k, v in spec.items() if k != "method"}
         value = aggregate.aggregate(methods.get(node.code, spec["method"]), stacked, w, params)
-        w = np.expand_dims(w, -2)
-        present = (~np.isnan(stacked) * w).sum(axis=-1) / w.sum(axis=-1)
-        out[node.code] = np.where(present + 1e-12 >= node.min_share, value, np.nan)
+        out[node.code] = aggregate.available(value, stacked, w, node.min_share)
     return out
 
 

@@ -56,6 +56,14 @@ def _update(
     return out.reset_index()
 
 
+def _calendar(wide: pd.DataFrame) -> pd.DataFrame:
+    """Year columns made contiguous, so that a forward fill's ``limit`` counts years, not
+    columns (a panel of 2019 and 2021 must not carry 2019 into 2021 with ``max_years = 1``)."""
+    years = wide.columns.astype("int64")
+    span = range(int(years.min()), int(years.max()) + 1) if len(years) else []
+    return wide.reindex(columns=pd.Index(span, dtype=wide.columns.dtype, name=wide.columns.name))
+
+
 def latest(
     panel: pd.DataFrame, groups: pd.DataFrame | None, params: Mapping[str, object]
 ) -> pd.DataFrame:
@@ -66,7 +74,7 @@ def latest(
     value exists for t−2 or t−3" (Resolution 131 asks for official data first).
     """
     limit = int(params.get("max_years", 1))
-    values = _wide(panel, "value").sort_index(axis=1)
+    values = _calendar(_wide(panel, "value"))
     years = pd.DataFrame(
         np.broadcast_to(np.asarray(values.columns, dtype=float), values.shape),
         index=values.index,
@@ -76,7 +84,7 @@ def latest(
     source = years.ffill(axis=1, limit=limit)
     swap = None
     if params.get("prefer_official") and "estimate" in panel:
-        estimate = _wide(panel, "estimate").sort_index(axis=1).fillna(False).astype(bool)
+        estimate = _calendar(_wide(panel, "estimate")).fillna(False).astype(bool)
         official = values.where(~estimate).ffill(axis=1, limit=limit)
         swap = estimate & official.notna()
         carried = carried.mask(swap, official)

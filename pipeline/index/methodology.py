@@ -142,7 +142,7 @@ def _node_rows(raw: dict[str, Any], defaults: dict[str, Any]) -> pd.DataFrame:
             "parent": entry.get("parent"),
             "weight": entry.get("weight", 1),
             "aggregation": _method_spec(entry.get("aggregation"), defaults["aggregation"]),
-            "min_share": float(entry.get("min_share", 0.0)),
+            "min_share": entry.get("min_share", 0.0),  # checked, then made a float
             "level": 0,
         }
         for entry in raw.get("nodes", [])
@@ -166,7 +166,11 @@ def build(raw: dict[str, Any], source: str, known_indicators: set[str] | None) -
     problems, levels, weights = check(edition, nodes, indicators, registries, known_indicators)
     if problems:
         raise MethodologyError(source, problems)
-    nodes = nodes.assign(level=nodes["code"].map(levels), weight=nodes["code"].map(weights))
+    nodes = nodes.assign(
+        level=nodes["code"].map(levels),
+        weight=nodes["code"].map(weights),
+        min_share=nodes["min_share"].astype(float),
+    )
     indicators = indicators.assign(weight=indicators["code"].map(weights))
     name = str(edition.get("name", Path(source).stem))
     return Methodology(name, edition, nodes, indicators, source)
@@ -188,7 +192,10 @@ def _read(path: Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     """Parse a file; ``extends = "other"`` inherits the other edition's tables, so editions
     that share a methodology (IDI 2023/2024/2025, v3.1) differ only in their data rules."""
     with path.open("rb") as handle:
-        raw = tomllib.load(handle)
+        try:
+            raw = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:  # reported like any other file problem
+            raise MethodologyError(path.name, [f"not valid TOML: {error}"]) from error
     base_name = raw.pop("extends", None)
     if base_name is None:
         return raw

@@ -15,6 +15,7 @@ Names follow COINr 1.1.14 (``n_minmax``, ``n_zscore``, ``n_rank``, ``n_prank``, 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -162,5 +163,7 @@ def normalise(
     if method not in REGISTRY:
         raise KeyError(f"unknown normalisation {method!r}; known: {sorted(REGISTRY)}")
     x = np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # an indicator with no value in a year is all-NaN: its statistics are NaN, quietly
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         return REGISTRY[method](x, np.asarray(direction, dtype=float), params or {})

@@ -14,6 +14,7 @@ Skew and kurtosis are the bias-corrected sample statistics G1 and G2 (as Excel's
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -136,4 +137,7 @@ def treat(method: str, x: np.ndarray, params: Params | None = None) -> np.ndarra
     """Apply the treatment registered as ``method`` (KeyError names the known methods)."""
     if method not in REGISTRY:
         raise KeyError(f"unknown treatment {method!r}; known: {sorted(REGISTRY)}")
-    return REGISTRY[method](x, params or {})
+    # an indicator with no value in a year is all-NaN: its statistics are NaN, quietly
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return REGISTRY[method](x, params or {})

@@ -50,7 +50,9 @@ def _load(path: Path, source_file: str, limits: Limits) -> pd.DataFrame | Workbo
             findings=[file_finding("ING-TOO-LARGE", source_file, detail=f"file of {size} bytes")]
         )
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
+        )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         detail = f"unreadable CSV ({type(error).__name__}: {error})"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])

@@ -71,7 +71,10 @@ def write_publication(publication: Publication, folder: Path) -> None:
 def publish_stage(processed: Path, target: Path) -> StageRecord:
     """Read ``processed``, build the publication and write it to ``target``; timed."""
     start = time.perf_counter()
-    publication = publish(load_bundle(processed))
+    bundle = load_bundle(processed)
+    if bundle.observations.empty:
+        raise plan.StageError(f"publish: no observations in {processed / 'ingest'}")
+    publication = publish(bundle)
     write_publication(publication, target)
     return StageRecord(
         stage="publish",
@@ -94,8 +97,12 @@ def handle_publish(args: argparse.Namespace) -> int:
             f"ictstats publish: no stage outputs in {processed} (run ictstats run)", file=sys.stderr
         )
         return EXIT_USAGE
-    with staged(processed / "publication") as staging:
-        record = publish_stage(processed, staging)
+    try:
+        with staged(processed / "publication") as staging:
+            record = publish_stage(processed, staging)
+    except plan.StageError as error:
+        print(f"ictstats {error}; nothing published", file=sys.stderr)
+        return EXIT_USAGE
     say(f"publish: {record.counts} in {record.seconds} s → {processed / 'publication'}")
     return EXIT_OK
 
@@ -120,7 +127,12 @@ def run_all(raw: Path, staging: Path, n: int, previous: Path | None = None) -> l
     editions = plan.uncertainty_edition(index_steps) if "uncertainty" in known else []
     for step in plan.last_steps(staging, editions, n):
         records += [plan.run_step(parser, step, staging)] if step.argv[0] in known else []
-    records.append(publish_stage(staging, staging / "publication"))
+    try:
+        records.append(publish_stage(staging, staging / "publication"))
+    except plan.StageError:
+        raise
+    except Exception as error:
+        raise plan.StageError(f"publish crashed ({type(error).__name__}: {error})") from error
     return records
 
 

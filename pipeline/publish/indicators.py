@@ -32,8 +32,9 @@ def value_markers(rows: pd.DataFrame, year: int) -> pd.Series:
     return pd.Series(estimate + earlier + broken, index=rows.index, dtype=str)
 
 
-def _wide(rows: pd.DataFrame, column: str, names: pd.Series) -> pd.DataFrame:
-    """economy × ``column`` pivot of ``value`` and markers, with the economy name first."""
+def _wide(rows: pd.DataFrame, column: str, names: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """economy × ``column`` pivots of ``value`` and of the markers (same shape and order),
+    with the economy name first."""
     values = rows.pivot(index="economy", columns=column, values="value")
     notes = rows.pivot(index="economy", columns=column, values="note").fillna("")
     codes = values.index.to_series()

@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.dictionary import indicators
 from pipeline.publish import html
 from pipeline.publish.bundle import Bundle
-from pipeline.publish.layout import edition_title, marker_legend, text
+from pipeline.publish.layout import edition_title, marker, marker_legend, text
 from pipeline.publish.profile_chart import ALT
 from pipeline.publish.profile_data import ProfileData, prepare
 
@@ -69,7 +69,8 @@ def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
     scores, inputs = data.scores.get(code), data.inputs.get(code)
     headline = scores[scores["edition"] == data.headline] if scores is not None else None
     values, reported = _value_tables(code, data), data.reported.get(code, set())
-    legend = [*marker_legend(set("†§*")), text()["workbook"]["missing_note"], text()["source"]]
+    shown = {marker(name) for name in ("estimate", "break", "imputed")}
+    legend = [*marker_legend(shown), text()["workbook"]["missing_note"], text()["source"]]
     return TEMPLATE.substitute(
         name=html.escape(name),
         code=code,

@@ -2,10 +2,12 @@
 
 Each stage runs through its own registered subcommand (the same code path a statistician uses
 to rerun one stage), pointed at the staging folder, so the outputs of ``run`` and of the
-stage commands cannot drift apart. Their closing notes go to ``logs/<stage>.txt`` instead of
-the screen; progress stays on stderr. Which stages run, with which method and parameters, is
-decided by :func:`first_steps`, :func:`index_steps` (each edition whose reference year is in
-the data) and :func:`last_steps`, and recorded in the manifest (issue #7).
+stage commands cannot drift apart. What a stage prints on stdout goes to ``logs/<stage>.txt``
+instead of the screen; its stderr stays on the screen and its closing notes there (index,
+validate and uncertainty report on stderr) are copied to the log too, without the progress.
+Which stages run, with which method and parameters, is decided by :func:`first_steps`,
+:func:`index_steps` (each edition whose reference year is in the data) and
+:func:`last_steps`, and recorded in the manifest (issue #7).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from pipeline.findings import EXIT_USAGE
 from pipeline.progress import say
@@ -44,14 +48,35 @@ class Step:
     counter: Callable[[Path], dict[str, int]] = counts.none
 
 
+class _Tee(io.StringIO):
+    """Keeps a copy of what is written and passes it on to ``stream`` (stderr stays live)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def notes(self) -> str:
+        """The lines written, without the ``\\r``-rewritten progress counters."""
+        lines = self.getvalue().split("\n")
+        return "".join(f"{line}\n" for line in lines if line and "\r" not in line)
+
+
 def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> StageRecord:
-    """Run one step's handler with stdout captured to ``logs/``; time it and count outputs."""
+    """Run one step's handler with stdout and stderr notes logged to ``logs/``; time it and
+    count outputs."""
     say(f"run: {step.stage} {' '.join(step.argv[1:])}")
     args = parser.parse_args(step.argv)
-    buffer = io.StringIO()
+    buffer, errors = io.StringIO(), _Tee(sys.stderr)
     start = time.perf_counter()
     try:
-        with contextlib.redirect_stdout(buffer):
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
             code = int(args.handler(args))
     except Exception as error:
         raise StageError(f"{step.stage} crashed ({type(error).__name__}: {error})") from error
@@ -60,7 +85,8 @@ def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> Stag
     log.parent.mkdir(parents=True, exist_ok=True)
     command = " ".join(["ictstats", *step.argv]).replace(str(staging), "<processed>")
     with log.open("a", encoding="utf-8") as handle:
-        handle.write(f"$ {command}\n{buffer.getvalue()}\n")
+        notes = errors.notes().replace(str(staging), "<processed>")
+        handle.write(f"$ {command}\n{buffer.getvalue()}{notes}\n")
     if code == EXIT_USAGE:
         raise StageError(f"{step.stage} failed with exit code {code} (see stderr)")
     return StageRecord(

@@ -35,7 +35,8 @@ COLUMNS_PER_PAGE = 14
 
 def _format(base: str, markers: str, width: int) -> str:
     """``base`` number format with the markers appended as literal text, padded to ``width``
-    marker characters with Excel's ``_x`` (a space as wide as x) so decimals stay aligned."""
+    marker characters with Excel's ``_†`` (a space as wide as a dagger) so decimals stay
+    aligned."""
     text = f'"{markers}"' if markers else ""
     return base + text + "_†" * (width - len(markers))
 

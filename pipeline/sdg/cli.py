@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import reference
 from pipeline.dictionary import indicators
-from pipeline.findings import EXIT_USAGE
+from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.paths import PROCESSED
 from pipeline.sdg.definitions import load_methodology, methodology_problems
 from pipeline.sdg.series import series_counts
@@ -60,7 +60,11 @@ def closing_note(tables: SdgTables) -> str:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the stage on ``args.processed``; 2 when the methodology or an input is broken."""
-    methodology = load_methodology()
+    try:
+        methodology = load_methodology()
+    except ValueError as error:  # every problem listed, or a TOML syntax error
+        print(f"ictstats sdg: {error}", file=sys.stderr)
+        return EXIT_USAGE
     problems = methodology_problems(methodology, frozenset(indicators()["code"]))
     if problems:
         print("\n".join(problems), file=sys.stderr)
@@ -79,4 +83,4 @@ def handle(args: argparse.Namespace) -> int:
     write_table(tables.aggregates, out, "aggregates")
     write_text(tables.sdmx.to_csv(index=False), out / "sdg_sdmx.csv")
     print(closing_note(tables))
-    return 0
+    return EXIT_OK

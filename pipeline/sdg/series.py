@@ -57,7 +57,8 @@ def one_series(
     """Rows of one series: the formula applied to its source rows, flags carried over."""
     rows = source_rows(observations, definition)
     values = FORMULAS[definition.formula](rows, population)
-    rows, values = rows.loc[values.notna()], values.loc[values.notna()]
+    computable = np.isfinite(values.to_numpy(dtype=float))  # a zero population gives inf
+    rows, values = rows.loc[computable], values.loc[computable]
     return pd.DataFrame(
         {
             "series": definition.code,

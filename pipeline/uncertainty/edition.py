@@ -5,7 +5,7 @@ values after the imputation chain (lags, estimates) and the edition's fixed tran
 (IDI 2023+ Annex 1: ln(x+1) traffic), the economies that passed the inclusion rule, and the
 methodology's methods, parameters, weights and tree. Normalisation parameters in value units
 (goalposts, thresholds) are transformed like the values, as the index engine does.
-The nominal scores of the model equal the index engine's (tests/test_uncertainty_edition.py).
+The nominal scores of the model equal the index engine's (tests/test_uncertainty_idi.py).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def _nodes(methodology: Methodology) -> tuple[Node, ...]:
                 weights=children["weight"].to_numpy(dtype=float),
                 aggregation=str(spec.pop("method")),
                 params=spec,
+                min_share=float(node.min_share),
             )
         )
     return tuple(built)

@@ -36,6 +36,9 @@ class Node:
     weights: np.ndarray
     aggregation: str = "arithmetic"
     params: Mapping[str, float] = field(default_factory=dict)
+    #: Share of the children's weight that must be present, else the score is NaN (as in
+    #: :func:`pipeline.index.engine.aggregate_tree`; IDI 2023+ Box 2 uses 1.0).
+    min_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,10 @@ def apply_normalisation(
 
 def aggregate_node(node: Node, x: np.ndarray, weights: np.ndarray, method: str) -> np.ndarray:
     """Score of one node from its children's columns of ``x`` (R, E, C) and weights (R, c)."""
+    children = x[..., node.children]
     with np.errstate(divide="ignore", invalid="ignore"):
-        return aggregate.aggregate(method, x[..., node.children], weights, node.params)
+        value = aggregate.aggregate(method, children, weights, node.params)
+    return aggregate.available(value, children, weights, node.min_share)
 
 
 def nominal_scores(model: IndexModel) -> np.ndarray:

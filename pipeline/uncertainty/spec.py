@@ -181,6 +181,21 @@ def _assumption(raw: dict[str, Any]) -> Assumption:
     )
 
 
+def _overlapping_levels(entries: list[Any]) -> list[str]:
+    """Two ``weights`` assumptions on one level: the later one's multipliers would silently
+    replace the earlier one's (one design column per weight), leaving the first inert."""
+    levels = [
+        level
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("kind") == "weights"
+        for level in set(entry.get("levels", []) if isinstance(entry.get("levels"), list) else [])
+    ]
+    return [
+        f"level {level!r} is perturbed by more than one weights assumption"
+        for level in sorted({lv for lv in levels if levels.count(lv) > 1}, key=str)
+    ]
+
+
 def build(raw: dict[str, Any], source: str, model: IndexModel) -> Design:
     """Check a parsed design against the model it varies; raise :class:`DesignError`."""
     settings, problems = _settings(raw.get("settings", {}))
@@ -199,6 +214,7 @@ def build(raw: dict[str, Any], source: str, model: IndexModel) -> Design:
         f"kind {k!r} is varied by more than one assumption"
         for k in sorted({k for k in kinds if k in KINDS and k != "weights" and kinds.count(k) > 1})
     ]
+    problems += _overlapping_levels(entries)
     if problems:
         raise DesignError(source, problems)
     edition = str(raw.get("settings", {}).get("edition", model.name))
@@ -216,5 +232,8 @@ def load(path: Path | str, model: IndexModel) -> Design:
     if not path.suffix:
         path = design_path(str(path))
     with path.open("rb") as handle:
-        raw = tomllib.load(handle)
+        try:
+            raw = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:  # exit code 1 with the file, not a traceback
+            raise DesignError(path.name, [f"not valid TOML: {error}"]) from error
     return build(raw, path.name, model)

@@ -134,7 +134,7 @@ def _node(
         method = str(spec.pop("method"))
         with np.errstate(divide="ignore", invalid="ignore"):
             out[mask] = aggregate.aggregate(method, x[mask], weights[mask], spec)
-    return Staged(out, inverse)
+    return Staged(aggregate.available(out, x, weights, node.min_share), inverse)
 
 
 def _index(

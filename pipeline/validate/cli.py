@@ -54,7 +54,10 @@ def languages(codes: list[str], lang: str | None) -> dict[str, str]:
 def _names(codes: list[str]) -> pd.DataFrame:
     names = economies().set_index("economy")["name"].reindex(codes)
     return pd.DataFrame(
-        {"economy": codes, "name": names.fillna(names.index.to_series()).to_numpy()}
+        {
+            "economy": pd.Series(codes, dtype=object),
+            "name": pd.Series(names.fillna(names.index.to_series()).to_numpy(), dtype=object),
+        }
     )
 
 
@@ -119,10 +122,11 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``ictstats validate``."""
     source = args.processed / "ingest"
     if not any((source / f"observations.{ext}").exists() for ext in ("parquet", "csv")):
-        print(f"ictstats validate: no observations in {source}; run ictstats ingest first")
+        say(f"ictstats validate: no observations in {source}; run ictstats ingest first")
         return EXIT_USAGE
     observations = read_table(source, "observations")
-    ingest = read_table(source, "findings") if (source / "findings.parquet").exists() else None
+    written = any((source / f"findings.{ext}").exists() for ext in ("parquet", "csv"))
+    ingest = read_table(source, "findings") if written else None
     if args.economy:
         observations = observations[observations["economy"].isin(args.economy)]
     codes = sorted(observations["economy"].unique())

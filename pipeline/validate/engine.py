@@ -90,7 +90,7 @@ def rule_summary_by_economy(
 ) -> pd.DataFrame:
     """The checklist per economy: every rule × every economy, counts 0 where nothing applied."""
     counts = _counts(run.items, ["economy", "rule_id"])
-    grid = pd.DataFrame({"economy": sorted(economies)}).merge(
+    grid = pd.DataFrame({"economy": pd.Series(sorted(economies), dtype=object)}).merge(
         _catalogue_frame(rules, run.crashed), how="cross"
     )
     out = grid.merge(counts, on=["economy", "rule_id"], how="left")

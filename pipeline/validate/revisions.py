@@ -44,9 +44,11 @@ def as_long(previous: pd.DataFrame) -> pd.DataFrame:
     out = previous.copy()
     for name in DIMENSION_NAMES:
         out[name] = out[name].fillna(TOTAL) if name in out else TOTAL
-    out["year"] = out["year"].astype("int64")
+    out["year"] = pd.to_numeric(out["year"], errors="coerce")
     out["value"] = pd.to_numeric(out["value"], errors="coerce")
-    return out[[*KEY, "value"]].dropna(subset=["value"])
+    # A row without a year or a number cannot be compared with anything: it is not a revision.
+    out = out.dropna(subset=["year", "value"]).astype({"year": "int64"})
+    return out[[*KEY, "value"]]
 
 
 def revisions(

@@ -1,0 +1,62 @@
+"""``ictstats validate`` on small hand-made inputs (regressions of the command wiring)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.cli import main
+from pipeline.findings import coded_findings
+from pipeline.observations import DIMENSION_NAMES, OBSERVATION_SCHEMA, TOTAL
+from pipeline.store import read_table, write_table
+
+
+def _observations() -> pd.DataFrame:
+    row = {
+        "economy": "KEN",
+        "year": 2023,
+        "indicator": "i112",
+        **dict.fromkeys(DIMENSION_NAMES, TOTAL),
+        "value": 100.0,
+        "unit": "subscriptions",
+        "estimate": False,
+        "break_in_series": False,
+        "footnote": "",
+        "kind": "admin",
+        "source_file": "admin/KEN_2023_admin.xlsx",
+        "sheet": "Fixed",
+        "cell": "C5",
+    }
+    return OBSERVATION_SCHEMA.validate(pd.DataFrame([row]))
+
+
+def test_ingest_findings_written_as_csv_only_are_not_dropped(tmp_path: Path) -> None:
+    """Ingest findings reach the batch summary when only ``findings.csv`` exists."""
+    ingest = tmp_path / "ingest"
+    write_table(_observations(), ingest, "observations")
+    row = {"economy": "KEN", "source_file": "admin/KEN_2023_admin.xlsx", "detail": "x"}
+    write_table(coded_findings("ingest", "ING-UNKNOWN-LAYOUT", [row]), ingest, "findings")
+    (ingest / "findings.parquet").unlink()
+    main(["validate", "--processed", str(tmp_path), "--no-reports", "--jobs", "1"])
+    summary = read_table(tmp_path / "validate", "batch_summary").set_index("economy")
+    severity = coded_findings("ingest", "ING-UNKNOWN-LAYOUT", [row])["severity"].iloc[0]
+    assert summary.loc["KEN", severity] >= 1
+
+
+def test_missing_observations_is_a_usage_error_on_stderr(tmp_path: Path, capsys) -> None:
+    """Exit 2 and the explanation on stderr, so stdout stays parseable (common brief)."""
+    assert main(["validate", "--processed", str(tmp_path), "--no-reports"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "run ictstats ingest first" in captured.err
+
+
+def test_economy_filter_matching_no_data_does_not_crash(tmp_path: Path) -> None:
+    """``--economy`` naming an economy with no data validates nothing and exits 0."""
+    write_table(_observations(), tmp_path / "ingest", "observations")
+    code = main(["validate", "--processed", str(tmp_path), "--economy", "UGA", "--no-reports"])
+    assert code == 0
+    summary = read_table(tmp_path / "validate", "rule_summary")
+    assert len(summary) > 0 and summary["items"].sum() == 0
+    assert read_table(tmp_path / "validate", "rule_summary_by_economy").empty
