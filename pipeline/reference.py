@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from pipeline.paths import REFERENCE
@@ -29,3 +30,16 @@ def population() -> pd.DataFrame:
 def income_groups() -> pd.DataFrame:
     """economy, year (GNI data year), income_group (L, LM, UM, H): World Bank history."""
     return pd.read_csv(REFERENCE / "income_groups.csv", keep_default_na=False, na_values=[""])
+
+
+def population_of(rows: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """Population of each row's economy and year, aligned with ``rows`` by position.
+
+    NaN where ``table`` (a :func:`population` frame) has no figure, so a rate over it is
+    not computable rather than guessed. One lookup for every stage that divides by
+    population (SDG rates, per-capita validation rules).
+    """
+    keys = rows[["economy", "year"]].astype({"year": "int64"})
+    pop = table[["economy", "year", "population"]].astype({"year": "int64"})
+    matched = keys.merge(pop, on=["economy", "year"], how="left", validate="many_to_one")
+    return matched["population"].to_numpy(dtype=float)

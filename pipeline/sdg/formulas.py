@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from pipeline.reference import population_of
+
 #: formula(source_rows, population) -> values aligned on source_rows.index (NaN = not computable)
 Formula = Callable[[pd.DataFrame, pd.DataFrame], pd.Series]
 
@@ -26,10 +28,7 @@ def per100(rows: pd.DataFrame, population: pd.DataFrame) -> pd.Series:
 
     Rows whose economy-year has no population get NaN, so they are dropped, never guessed.
     """
-    keys = rows[["economy", "year"]].astype({"year": "int64"})
-    pop = population[["economy", "year", "population"]].astype({"year": "int64"})
-    matched = keys.merge(pop, on=["economy", "year"], how="left", validate="many_to_one")
-    denominators = pd.Series(matched["population"].to_numpy(dtype=float), index=rows.index)
+    denominators = pd.Series(population_of(rows, population), index=rows.index)
     return rows["value"].astype(float) / denominators * 100.0
 
 

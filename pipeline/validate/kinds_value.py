@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.dictionary import indicators as dictionary
 from pipeline.observations import DIMENSION_NAMES
+from pipeline.reference import population_of
 from pipeline.validate.items import fmt, make_items, outcome, select
 
 
@@ -116,11 +117,10 @@ def check_per_capita(obs: pd.DataFrame, params: dict, context: Context) -> pd.Da
     """Count per ``per`` inhabitants within [min, max] using the reference population
     (NOTES §3.2 A115: published maxima, e.g. fixed broadband 70.6 per 100)."""
     rows = select(obs, params["indicator"])
-    population = context.population[["economy", "year", "population"]]
-    rows = rows.merge(population, on=["economy", "year"], how="left")
+    population = population_of(rows, context.population)
     per = float(params.get("per", 100.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = rows["value"].to_numpy(float) / rows["population"].to_numpy(float) * per
+        rate = rows["value"].to_numpy(float) / population * per
     low, high = _bounds(params)
     suffix = f" per {fmt([per])[0]}; {_interval(low, high)}"
     failed = (rate < low) | (rate > high)
