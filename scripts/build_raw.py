@@ -13,7 +13,7 @@ Two steps, both deterministic:
 
 ``--check`` rebuilds into a scratch folder and compares every workbook's cell values (and the
 bytes of non-workbook files) with ``raw/``; exit 1 on any difference.
-Reads ``../shared/reference`` (provenance in its SOURCES.md files).
+Reads the public sources in ``data/sources/`` (origin and vintage in each folder's SOURCES.md).
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from raw_flaws import BOOK_FLAWS, FLAWS, OLE_MAGIC, VALUE_FLAWS, Flaw, cache_for
 from raw_synthetic import synthetic_rows
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "reference"
-IDI_DIR = SHARED / "idi/published/itu_IDIDataset"
-HUB_DIR = SHARED / "idi/itu_datahub_2025-12"
-HUB_OLD = SHARED / "idi/itu_datahub_2025-07"
+SOURCES = REPO / "data" / "sources"
+IDI_DIR = SOURCES / "itu_idi_dataset"
+HUB_DIR = SOURCES / "itu_datahub_2025-12"
+HUB_OLD = SOURCES / "itu_datahub_2025-07"
 YEARS = (2021, 2022, 2023)
 REFERENCE_YEAR = 2023
 DIMENSIONS = ("sex", "age", "area", "speed", "technology", "skill")
@@ -60,7 +60,7 @@ IDI_COLUMNS = {
     "mbb_traffic_gb_per_sub": ("i136mwi", "per_sub_to_total"),
     "fbb_traffic_gb_per_sub": ("i135tfb", "per_sub_to_total"),
 }
-#: ITU DataHub series code → questionnaire indicator (files: SOURCES.md of shared/idi).
+#: ITU DataHub series code → questionnaire indicator (files: data/sources/itu_datahub_*/SOURCES.md).
 HUB_SERIES = {
     "i99H": (HUB_DIR / "individuals_using_internet.csv", "HH7"),
     "xHH6_IDI": (HUB_DIR / "households_internet_access.csv", "HH6"),

@@ -1,8 +1,8 @@
-"""Build the economy reference in ``schemas/reference/`` from the shared public sources.
+"""Build the economy reference in ``schemas/reference/`` from the sources in ``data/sources/``.
 
 Deterministic: same inputs, same bytes. Run ``python scripts/build_reference.py`` from the
-repository; it reads ``../shared/reference`` (read-only copies of ITU, UN and World Bank files,
-provenance in their SOURCES.md) and writes ``economies.csv``, ``income_groups.csv`` and
+repository; it reads ``data/sources/`` (copies of ITU, UN and World Bank files, origin and
+vintage in each folder's SOURCES.md) and writes ``economies.csv``, ``income_groups.csv`` and
 ``population.csv``. ``--check`` rebuilds in memory and exits 1 if the committed files differ.
 Sources per column are documented in ``schemas/reference/README.md``.
 """
@@ -10,14 +10,13 @@ Sources per column are documented in ``schemas/reference/README.md``.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "reference"
+SOURCES = REPO / "data" / "sources"
 OUT = REPO / "schemas" / "reference"
 YEARS = range(2000, 2025)
 IDI_EDITIONS = (2023, 2024, 2025)
@@ -37,7 +36,7 @@ HH_ESTIMATE = "estimate_region_median_size"
 
 def _country_codes() -> pd.DataFrame:
     """ISO 3166 / M49 table (datasets/country-codes) with the UN development-group flags."""
-    codes = pd.read_csv(SHARED / "itu/reference/country-codes.csv", keep_default_na=False)
+    codes = pd.read_csv(SOURCES / "un_m49_codes/country-codes.csv", keep_default_na=False)
     codes = codes[codes["ISO3166-1-Alpha-3"] != ""]
     out = pd.DataFrame(
         {
@@ -53,7 +52,7 @@ def _country_codes() -> pd.DataFrame:
 
 def _itu_population() -> pd.DataFrame:
     """ITU DataHub i61 total population (UN WPP 2024), export of 2025-07."""
-    pop = pd.read_csv(SHARED / "idi/itu_datahub_2025-07/total_population.csv", encoding="utf-8-sig")
+    pop = pd.read_csv(SOURCES / "itu_datahub_2025-07/total_population.csv", encoding="utf-8-sig")
     pop = pop[pop["seriesCode"] == "i61"]
     return pop.rename(
         columns={"entityIso": "economy", "entityName": "itu_name", "dataYear": "year"}
@@ -66,7 +65,7 @@ def _idi_regions() -> pd.DataFrame:
     """ITU region and name per economy from ITU's IDI dataset; latest edition wins."""
     frames = []
     for edition in IDI_EDITIONS:
-        path = SHARED / f"idi/published/itu_IDIDataset/idi_{edition}_data.csv"
+        path = SOURCES / f"itu_idi_dataset/idi_{edition}_data.csv"
         frame = pd.read_csv(path, usecols=["iso3", "itu_region", "economy"])
         frames.append(frame.assign(edition=edition))
     idi = pd.concat(frames)
@@ -77,24 +76,22 @@ def _idi_regions() -> pd.DataFrame:
 
 
 def _notes_regions() -> dict[str, str]:
-    """ITU-D regions reconstructed in shared/reference/itu/NOTES.md §5.4 (fallback only).
+    """ITU-D regions of ``data/sources/itu_regions`` (fallback only).
 
-    Used for economies absent from every IDI edition; the reconstruction agrees with the IDI
-    dataset for every economy that both cover.
+    Used for economies absent from every IDI edition; the table agrees with the IDI dataset
+    for every economy that both cover.
     """
-    notes = (SHARED / "itu/NOTES.md").read_text(encoding="utf-8")
-    section = notes[notes.index("### 5.4") : notes.index("LDC / LLDC / SIDS (M49")]
-    regions: dict[str, str] = {}
-    pattern = r"\*\*(" + "|".join(ITU_REGIONS) + r")[^*]*\*\*:(.*?)(?=\n- \*\*|\Z)"
-    for match in re.finditer(pattern, section, re.S):
-        for code in re.findall(r"\b[A-Z]{3}\b", match.group(2)):
-            regions.setdefault(code, match.group(1))
-    return regions
+    table = pd.read_csv(SOURCES / "itu_regions/itu_d_regions.csv", keep_default_na=False)
+    unknown = set(table["itu_region"]) - set(ITU_REGIONS)
+    if unknown:
+        raise ValueError(f"itu_d_regions.csv: unknown regions {sorted(unknown)}")
+    return dict(zip(table["economy"], table["itu_region"], strict=True))
 
 
 def _income_history() -> pd.DataFrame:
     """World Bank OGHIST classification, long form: economy, GNI data year, L/LM/UM/H."""
-    hist = pd.read_csv(SHARED / "itu/reference/wb_income_class_history_long.DERIVED.csv")
+    history = SOURCES / "wb_income_classification/wb_income_class_history_long.DERIVED.csv"
+    hist = pd.read_csv(history)
     hist = hist[hist["income_group"].isin(["L", "LM", "UM", "H"])]
     hist = hist.rename(columns={"iso3": "economy", "gni_data_year": "year"})
     return hist[["economy", "year", "income_group"]].sort_values(["economy", "year"])
@@ -135,7 +132,7 @@ def build_economies(income: pd.DataFrame) -> pd.DataFrame:
 
 def _wb_population() -> pd.DataFrame:
     """World Bank SP.POP.TOTL (datasets/population), used where ITU has no i61 series."""
-    pop = pd.read_csv(SHARED / "itu/population/population.csv")
+    pop = pd.read_csv(SOURCES / "wb_population/population.csv")
     pop = pop.rename(columns={"Country Code": "economy", "Year": "year", "Value": "population"})
     return pop[["economy", "year", "population"]]
 

@@ -11,7 +11,7 @@ import pytest
 from pipeline import reference
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "reference"
+SOURCES = REPO / "data" / "sources"
 ITU_REGIONS = {"Africa", "Americas", "Arab States", "Asia-Pacific", "CIS", "Europe"}
 #: UN M49 membership counts in country-codes.csv (45 LDC, 32 LLDC, 53 SIDS) less the
 #: economies without any ITU series: BES (a SIDS) is the only one.
@@ -50,7 +50,7 @@ def test_regions_and_income_groups_come_from_closed_lists(economies: pd.DataFram
 def test_every_idi_economy_has_a_region(economies: pd.DataFrame) -> None:
     regions = economies.set_index("economy")["itu_region"]
     for edition in (2023, 2024, 2025):
-        idi = pd.read_csv(SHARED / f"idi/published/itu_IDIDataset/idi_{edition}_data.csv")
+        idi = pd.read_csv(SOURCES / f"itu_idi_dataset/idi_{edition}_data.csv")
         codes = idi["iso3"].replace({"WBG": "PSE"})
         assert codes.isin(regions.index).all(), edition
         published = idi["itu_region"].str.replace("The Americas", "Americas")

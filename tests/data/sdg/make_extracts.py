@@ -13,9 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[3] / "shared" / "reference"
-ITU = SHARED / "itu"
-DDF = ITU / "unsd_sdg_2020_ddf"
+SOURCES = HERE.parents[2] / "data" / "sources"
+DDF = SOURCES / "unsd_sdg_2020"
 
 #: (ddf file stem, series column, years) of the UN SDG 2020 extract used by the parity test.
 PARITY = (
@@ -44,7 +43,7 @@ def sdg_2020() -> pd.DataFrame:
 
 
 def wb_population() -> pd.DataFrame:
-    frame = pd.read_csv(ITU / "population" / "population.csv")
+    frame = pd.read_csv(SOURCES / "wb_population" / "population.csv")
     years = {y for _, _, ys in PARITY for y in ys}
     frame = frame.loc[frame["Year"].isin(years)]
     return frame.rename(columns={"Country Code": "economy", "Year": "year", "Value": "population"})[
@@ -54,7 +53,7 @@ def wb_population() -> pd.DataFrame:
 
 def datahub_fixed_broadband() -> pd.DataFrame:
     frame = pd.read_csv(
-        SHARED / "idi" / "itu_datahub_2025-12" / "fixed_broadband_subscriptions.csv"
+        SOURCES / "itu_datahub_2025-12" / "fixed_broadband_subscriptions.csv"
     )
     wide = frame.pivot_table(
         index=["entityIso", "dataYear"], columns="seriesCode", values="dataValue", aggfunc="first"
@@ -90,7 +89,7 @@ def published_figures() -> pd.DataFrame:
     """Published economy figures for the years of the shipped returns, one row per source."""
     parts = []
     for name, codes in DATAHUB_SERIES.items():
-        frame = pd.read_csv(SHARED / "idi" / "itu_datahub_2025-12" / name)
+        frame = pd.read_csv(SOURCES / "itu_datahub_2025-12" / name)
         frame = frame.loc[frame["seriesCode"].isin(codes) & frame["dataYear"].isin(RETURN_YEARS)]
         parts.append(
             pd.DataFrame(
@@ -103,7 +102,7 @@ def published_figures() -> pd.DataFrame:
                 }
             )
         )
-    folder = SHARED / "idi" / "published" / "itu_IDIDataset"
+    folder = SOURCES / "itu_idi_dataset"
     for edition, year in IDI_EDITIONS.items():
         frame = pd.read_csv(folder / f"idi_{edition}_data.csv", dtype=str)
         for column, series in IDI_SERIES.items():
@@ -132,7 +131,7 @@ def main() -> None:
     wb_population().to_csv(HERE / "wb_population_parity.csv", index=False)
     datahub_fixed_broadband().to_csv(HERE / "datahub_fixed_broadband.csv", index=False)
     published_figures().to_csv(HERE / "published_2021_2023.csv", index=False)
-    dsd = ITU / "sdmx" / "SDG_DSD_1.4_from_Tajstat_2021-06-24.xml"
+    dsd = SOURCES / "sdg_dsd" / "SDG_DSD_1.4_from_Tajstat_2021-06-24.xml"
     with dsd.open("rb") as source, gzip.GzipFile(HERE / "SDG_DSD_1.4.xml.gz", "wb", mtime=0) as out:
         shutil.copyfileobj(source, out)
 
