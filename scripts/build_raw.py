@@ -1,19 +1,21 @@
-"""Build the shipped returns in ``raw/`` from published ITU figures (issue #2 part 8).
+"""Build the shipped returns in ``raw/``, one folder per collection round, from public sources.
 
-Two steps, both deterministic:
+Deterministic, in two steps:
 
-1. ``source_table()`` assembles one long table of values — economy, year, indicator, the six
-   breakdown dimensions, value, estimate, note and ``origin`` (where the figure came from) — in
-   the priority order documented in ``raw/README.md``: the IDI inputs exactly as ITU published
-   them in its IDI dataset, then ITU DataHub series, then synthetic breakdowns that are
-   consistent with their totals.
-2. ``write_raw()`` writes one admin and one household questionnaire per economy with the
-   ingest stage's template writer, then replaces a few economies' returns with deliberately
-   flawed submissions (``FLAWS`` in ``scripts/raw_flaws.py``, listed in ``raw/flawed.csv``).
+1. ``source_table()`` assembles one long table — round, economy, year, indicator, the six
+   breakdown dimensions, value, estimate, note and ``origin`` (where the figure came from):
+   the 2016 round of the MISR 2017 IDI (``raw_misr2017.py``), one round per IDI edition
+   2023–2025 holding the inputs exactly as that edition published them (``raw_rounds.py``),
+   and a last round from ITU DataHub (December 2025) with synthetic breakdowns.
+2. ``write_raw()`` writes each round: ``round.toml``, then long CSV returns (edition rounds)
+   or admin and household questionnaires (the last round) with the ingest stage's template
+   writer, and replaces a few last-round returns with deliberately flawed submissions
+   (``FLAWS`` in ``scripts/raw_flaws.py``, listed in ``raw/flawed.csv``).
 
 ``--check`` rebuilds into a scratch folder and compares every workbook's cell values (and the
-bytes of non-workbook files) with ``raw/``; exit 1 on any difference.
-Reads the public sources in ``data/sources/`` (origin and vintage in each folder's SOURCES.md).
+bytes of every other file) with ``raw/``; exit 1 on any difference.
+Reads the public sources in ``data/sources/`` (origin and vintage in each folder's SOURCES.md);
+``raw/README.md`` documents every rule.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
@@ -31,35 +32,29 @@ from pipeline.ingest.template import write_questionnaire
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from raw_flaws import BOOK_FLAWS, FLAWS, OLE_MAGIC, VALUE_FLAWS, Flaw, cache_formula
+from raw_misr2017 import misr2017_rows
+from raw_rounds import (
+    IDI_COLUMNS,
+    LATEST,
+    PRICE_INDICATORS,
+    ROUNDS,
+    Round,
+    edition_values,
+    idi_values,
+    reconstruct,
+    round_toml,
+    traffic,
+)
 from raw_synthetic import synthetic_rows
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "data" / "sources"
-IDI_DIR = SOURCES / "itu_idi_dataset"
 HUB_DIR = SOURCES / "itu_datahub_2025-12"
 HUB_OLD = SOURCES / "itu_datahub_2025-07"
-YEARS = (2021, 2022, 2023)
-REFERENCE_YEAR = 2023
 DIMENSIONS = ("sex", "age", "area", "speed", "technology", "skill")
 TOTAL = "_T"
 KEY = ["economy", "year", "indicator", *DIMENSIONS]
-COLUMNS = [*KEY, "value", "estimate", "note", "origin"]
-#: IDI edition → data year (t−2). A value marked ‡ is the t−3 value (data year − 1).
-IDI_EDITIONS = {2025: 2023, 2024: 2022, 2023: 2021}
-IDI_CODE_FIXES = {"WBG": "PSE"}
-#: IDI dataset column → (indicator collected by the questionnaire, reconstruction).
-IDI_COLUMNS = {
-    "internet_users_pct": ("HH7", "as_published"),
-    "households_internet_pct": ("HH6", "as_published"),
-    "mobile_owners_pct": ("HH18", "as_published"),
-    "cov_3g_pct": ("i271G", "as_published"),
-    "cov_4g_pct": ("i271GA", "as_published"),
-    "mobile_basket_pct_gni": ("i271mb_high_ts_GNI", "as_published"),
-    "fbb_basket_pct_gni": ("i154_FBB5_GNI", "as_published"),
-    "mbb_subs_per100": ("i271mw", "per100_to_count"),
-    "mbb_traffic_gb_per_sub": ("i136mwi", "per_sub_to_total"),
-    "fbb_traffic_gb_per_sub": ("i135tfb", "per_sub_to_total"),
-}
+COLUMNS = ["round", *KEY, "value", "estimate", "note", "origin"]
 #: ITU DataHub series code → questionnaire indicator (files: data/sources/itu_datahub_*/SOURCES.md).
 HUB_SERIES = {
     "i99H": (HUB_DIR / "individuals_using_internet.csv", "HH7"),
@@ -75,8 +70,9 @@ HUB_SERIES = {
     "i271mb_5GB_GNI": (HUB_DIR / "data_only_mobile_broadband_basket_5gb.csv", "i271mb_5GB_GNI"),
     "i271": (HUB_OLD / "mobile_cellular_subscriptions.csv", "i271"),
 }
-#: Priority of origins when two sources give the same key (lower wins).
-ORIGIN_RANK = {"idi": 0, "idi-lagged": 1, "idi-reconstructed": 0, "datahub": 2, "synthetic": 3}
+#: Priority of origins within the last round when two sources give the same key (lower wins):
+#: DataHub is the newer vintage of every figure it has.
+ORIGIN_RANK = {"datahub": 0, "idi": 1, "idi-reconstructed": 1, "synthetic": 2}
 
 
 def _rows(frame: pd.DataFrame, **fixed: object) -> pd.DataFrame:
@@ -85,59 +81,26 @@ def _rows(frame: pd.DataFrame, **fixed: object) -> pd.DataFrame:
     for dimension in DIMENSIONS:
         if dimension not in out:
             out[dimension] = TOTAL
-    for column, default in (("estimate", False), ("note", ""), ("origin", "")):
+    for column, default in (("estimate", False), ("note", ""), ("origin", ""), ("round", "")):
         if column not in out:
             out[column] = default
     return out[COLUMNS]
 
 
-def _idi_edition(edition: int) -> pd.DataFrame:
-    """One IDI sheet in long form: economy, column, text as published, source note."""
-    wide = pd.read_csv(IDI_DIR / f"idi_{edition}_data.csv", dtype=str, keep_default_na=False)
-    wide["economy"] = wide["iso3"].replace(IDI_CODE_FIXES)
-    parts = []
-    for column in IDI_COLUMNS:
-        # Each value column is followed by its "_src" column (ITU's source note).
-        source = wide.columns[wide.columns.get_loc(column) + 1]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "economy": wide["economy"],
-                    "column": column,
-                    "text": wide[column],
-                    "note": wide[source],
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True).assign(edition=edition)
+def economies() -> set[str]:
+    """ISO3 codes of the economy reference (DataHub also lists aggregates and territories)."""
+    return set(pd.read_csv(REPO / "schemas/reference/economies.csv")["economy"])
 
 
-def idi_values() -> pd.DataFrame:
-    """IDI inputs as published: † → estimate, ‡ → the t−3 year, n.a. → not published.
+def hub_values(years: tuple[int, ...]) -> pd.DataFrame:
+    """ITU DataHub series (exports of 2025-12; i271 of 2025-07) as questionnaire indicators.
 
-    Returns rows with the published value in the IDI's own unit (``column``); ``blocked`` rows
-    mark 'n.a.' (ITU estimate not published), which must stay empty in the return.
+    A 0 price basket is a placeholder (CUB 2022 fixed broadband), not a price: dropped.
     """
-    long = pd.concat([_idi_edition(edition) for edition in IDI_EDITIONS], ignore_index=True)
-    lagged = long["text"].str.endswith("‡")
-    long["year"] = long["edition"].map(IDI_EDITIONS) - lagged.astype(int)
-    long["estimate"] = long["text"].str.endswith("†")
-    long["blocked"] = long["text"].eq("n.a.")
-    long["value"] = pd.to_numeric(long["text"].str.rstrip("†‡").where(~long["blocked"]))
-    long["origin"] = np.where(lagged, "idi-lagged", "idi")
-    long = long[long["year"].isin(YEARS)]
-    # Latest edition first: a later edition's lagged value for a year supersedes an earlier
-    # edition's value for the same year (it is the newer vintage of that figure).
-    long = long.sort_values(["edition"], ascending=False, kind="stable")
-    return long.drop_duplicates(["economy", "year", "column"], keep="first")
-
-
-def hub_values() -> pd.DataFrame:
-    """ITU DataHub series (exports of 2025-12; i271 of 2025-07) as questionnaire indicators."""
     frames = []
     for series, (path, indicator) in HUB_SERIES.items():
         hub = pd.read_csv(path, encoding="utf-8-sig", low_memory=False)
-        hub = hub[(hub["seriesCode"] == series) & hub["dataYear"].isin(YEARS)]
+        hub = hub[(hub["seriesCode"] == series) & hub["dataYear"].isin(years)]
         frames.append(
             pd.DataFrame(
                 {
@@ -145,12 +108,14 @@ def hub_values() -> pd.DataFrame:
                     "year": hub["dataYear"].astype(int),
                     "indicator": indicator,
                     "value": pd.to_numeric(hub["dataValue"]),
-                    "estimate": hub["dataSource"].fillna("").str.contains("ITU estimate"),
+                    "estimate": hub["dataSource"].fillna("").str.contains("(?i)ITU estimate"),
                     "note": hub["dataNote"].fillna(""),
                 }
             )
         )
     hub = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
+    hub = hub[hub["economy"].isin(economies())]
+    hub = hub[~(hub["indicator"].isin(PRICE_INDICATORS) & hub["value"].le(0))]
     return _rows(hub, origin="datahub")
 
 
@@ -160,64 +125,58 @@ def _population() -> pd.Series:
     return pop.set_index(["economy", "year"])["population"]
 
 
-def _idi_rows(idi: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
-    """IDI values converted to what the questionnaire collects (see raw/README.md).
+def _counts(table: pd.DataFrame) -> pd.Series:
+    """Subscription totals of a table: economy, year, indicator → value."""
+    totals = table[table[list(DIMENSIONS)].eq(TOTAL).all(axis=1)]
+    totals = totals[totals["indicator"].isin(["i271mw", "i4213tfbb"])]
+    return totals.set_index(["economy", "year", "indicator"])["value"]
 
-    Per-100 subscriptions become counts with ITU's population (per100 × population / 100,
-    rounded to a whole subscription), so that ictstats' per-100 derivation gives back the
-    published figure. Traffic per subscription is turned into totals later (``_traffic``),
-    once the subscription counts of the return are known.
+
+def edition_round(round_: Round, population: pd.Series, hub: pd.DataFrame) -> pd.DataFrame:
+    """The inputs one IDI edition published, as the returns of its round.
+
+    Fixed-broadband traffic needs a subscription count in the same return: the DataHub count
+    of that year (the only public one) is shipped with it.
     """
-    idi = idi.dropna(subset=["value"]).copy()
-    idi["indicator"] = idi["column"].map(lambda column: IDI_COLUMNS[column][0])
-    method = idi["column"].map(lambda column: IDI_COLUMNS[column][1])
-    direct = idi[method == "as_published"]
-    per100 = idi[method == "per100_to_count"].copy()
-    people = population.reindex(pd.MultiIndex.from_frame(per100[["economy", "year"]]))
-    per100["value"] = (per100["value"] * people.to_numpy() / 100).round()
-    per100["origin"] = "idi-reconstructed"
-    return _rows(pd.concat([direct, per100.dropna(subset=["value"])]))
+    idi = edition_values(int(round_.edition))
+    values = _rows(reconstruct(idi, population))
+    fbb = idi[idi["column"].eq("fbb_traffic_gb_per_sub")].dropna(subset=["value"])
+    wanted = pd.MultiIndex.from_arrays([fbb["economy"], fbb["year"]])
+    fixed = hub[hub["indicator"].eq("i4213tfbb") & hub[list(DIMENSIONS)].eq(TOTAL).all(axis=1)]
+    fixed = fixed[pd.MultiIndex.from_frame(fixed[["economy", "year"]]).isin(wanted)]
+    values = pd.concat([values, fixed], ignore_index=True)
+    values = pd.concat([values, _rows(traffic(idi, _counts(values)))], ignore_index=True)
+    return values.assign(round=round_.id)
 
 
-def _resolve(candidates: pd.DataFrame, blocked: pd.DataFrame) -> pd.DataFrame:
-    """One value per key: the best-ranked origin wins; IDI 'n.a.' keys stay empty."""
+def _resolve(candidates: pd.DataFrame) -> pd.DataFrame:
+    """One value per key: the best-ranked origin wins."""
     ranked = candidates.assign(rank=candidates["origin"].map(ORIGIN_RANK))
     ranked = ranked.sort_values(["rank", *KEY], kind="stable").drop_duplicates(KEY)
-    keys = ["economy", "year", "indicator"]
-    hit = ranked[keys].merge(blocked[keys].drop_duplicates(), how="left", indicator=True)
-    return ranked[hit["_merge"].to_numpy() == "left_only"][COLUMNS]
+    return ranked[COLUMNS]
 
 
-def _traffic(idi: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """Annual traffic totals (GB) = published GB per subscription × subscriptions in the return."""
-    denominators = {"mbb_traffic_gb_per_sub": "i271mw", "fbb_traffic_gb_per_sub": "i4213tfbb"}
-    totals = table[table["indicator"].isin(denominators.values())]
-    counts = totals[totals["speed"].eq(TOTAL) & totals["technology"].eq(TOTAL)]
-    counts = counts.set_index(["economy", "year", "indicator"])["value"]
-    per_sub = idi[idi["column"].isin(denominators)].dropna(subset=["value"]).copy()
-    per_sub["denominator"] = per_sub["column"].map(denominators)
-    index = pd.MultiIndex.from_frame(per_sub[["economy", "year", "denominator"]])
-    per_sub["value"] = per_sub["value"] * counts.reindex(index).to_numpy()
-    per_sub["indicator"] = per_sub["column"].map(lambda column: IDI_COLUMNS[column][0])
-    per_sub["origin"] = "idi-reconstructed"
-    return _rows(per_sub.dropna(subset=["value"]))
+def latest_round(population: pd.Series, hub: pd.DataFrame) -> pd.DataFrame:
+    """The last round: DataHub's December 2025 vintage of 2021–2023, the latest published IDI
+    figure where DataHub has none (traffic, mobile basket), and synthetic breakdowns."""
+    idi = idi_values()
+    idi = idi[idi["year"].isin(LATEST.years)].sort_values("edition", ascending=False)
+    idi = idi.drop_duplicates(["economy", "year", "column"], keep="first")
+    table = _resolve(pd.concat([hub, _rows(reconstruct(idi, population))], ignore_index=True))
+    table = pd.concat([table, _rows(traffic(idi, _counts(table)))], ignore_index=True)
+    table = pd.concat([table, synthetic_rows(table)], ignore_index=True)
+    return table.assign(round=LATEST.id)
 
 
 def source_table() -> pd.DataFrame:
-    """Every value the clean returns carry, one row per key, with its origin."""
+    """Every value the clean returns carry: one row per round and key, with its origin."""
     population = _population()
-    idi = idi_values()
-    blocked = idi[idi["blocked"]].assign(
-        indicator=lambda f: f["column"].map(lambda column: IDI_COLUMNS[column][0])
-    )
-    candidates = pd.concat([_idi_rows(idi, population), hub_values()], ignore_index=True)
-    economies = set(idi["economy"])
-    candidates = candidates[candidates["economy"].isin(economies)]
-    table = _resolve(candidates, blocked)
-    table = pd.concat([table, _traffic(idi, table)], ignore_index=True)
-    table = _resolve(table, blocked)
-    table = pd.concat([table, synthetic_rows(table)], ignore_index=True)
-    return table.sort_values(KEY, kind="stable").reset_index(drop=True)
+    hub = hub_values(tuple(sorted({y for r in ROUNDS if r.edition for y in r.years})))
+    parts = [misr2017_rows(population).assign(round=ROUNDS[0].id)]
+    parts += [edition_round(r, population, hub) for r in ROUNDS if r.edition]
+    parts.append(latest_round(population, hub[hub["year"].isin(LATEST.years)]))
+    table = pd.concat([_rows(part) for part in parts], ignore_index=True)
+    return table.sort_values(["round", *KEY], kind="stable").reset_index(drop=True)
 
 
 def _indicator_kinds() -> pd.Series:
@@ -230,16 +189,19 @@ def _indicator_kinds() -> pd.Series:
 def _write_one(
     folder: Path, economy: str, kind: str, values: pd.DataFrame, flaw: Flaw | None
 ) -> None:
-    """Write one return; a flawed return replaces the economy's clean one."""
+    """Write one last-round questionnaire; a flawed return replaces the economy's clean one."""
     defect = flaw.defect if flaw else ""
     if defect in VALUE_FLAWS:
         values = VALUE_FLAWS[defect](values)
-    path = folder / (flaw.file if flaw else f"{kind}/{economy}_{REFERENCE_YEAR}_{kind}.xlsx")
+    year = LATEST.years[-1]
+    default = f"{LATEST.id}/{kind}/{economy}_{year}_{kind}.xlsx"
+    path = folder / (flaw.file if flaw else default)
     path.parent.mkdir(parents=True, exist_ok=True)
     if defect == "legacy-xls":
         path.write_bytes(OLE_MAGIC + bytes(1536 - len(OLE_MAGIC)))
         return
-    write_questionnaire(path, economy, YEARS, kind, values.rename(columns={"note": "footnote"}))
+    footnoted = values.rename(columns={"note": "footnote"})
+    write_questionnaire(path, economy, LATEST.years, kind, footnoted)
     if defect in BOOK_FLAWS:
         book = load_workbook(path)
         cached = BOOK_FLAWS[defect](book) or []
@@ -250,14 +212,42 @@ def _write_one(
         path.write_bytes(path.read_bytes()[:1500])
 
 
-def write_raw(folder: Path, table: pd.DataFrame, economies: list[str] | None = None) -> None:
-    """Write the returns of ``economies`` (default all) and ``flawed.csv`` into ``folder``."""
+#: Columns of a long CSV return (pipeline/ingest/longcsv.py); totals only, so no breakdowns.
+CSV_COLUMNS = ["economy", "year", "indicator", "value", "estimate", "footnote"]
+
+
+def _write_csv(folder: Path, round_: Round, economy: str, values: pd.DataFrame) -> None:
+    """One economy's return of an edition round as a long CSV (the database-export form)."""
+    rows = values.sort_values(["year", "indicator"], kind="stable").rename(
+        columns={"note": "footnote"}
+    )
+    rows = rows.assign(estimate=rows["estimate"].map({True: "true", False: "false"}))
+    path = folder / round_.id / f"{economy}_{round_.id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows[CSV_COLUMNS].to_csv(path, index=False, lineterminator="\n", float_format="%.15g")
+
+
+def _write_round(
+    folder: Path, round_: Round, table: pd.DataFrame, chosen: set[str] | None
+) -> None:
+    folder.joinpath(round_.id).mkdir(parents=True, exist_ok=True)
+    folder.joinpath(round_.id, "round.toml").write_text(round_toml(round_), encoding="utf-8")
+    table = table[table["economy"].isin(chosen)] if chosen is not None else table
+    if round_.form == "csv":
+        for economy, values in table.groupby("economy"):
+            _write_csv(folder, round_, str(economy), values)
+        return
     kinds = table["indicator"].map(_indicator_kinds())
     flaws = {(flaw.economy, flaw.kind): flaw for flaw in FLAWS}
-    chosen = sorted(set(table["economy"])) if economies is None else economies
     for (economy, kind), values in table.groupby([table["economy"], kinds]):
-        if economy in chosen:
-            _write_one(folder, economy, kind, values, flaws.get((economy, kind)))
+        _write_one(folder, economy, kind, values, flaws.get((economy, kind)))
+
+
+def write_raw(folder: Path, table: pd.DataFrame, economies: list[str] | None = None) -> None:
+    """Write every round's returns of ``economies`` (default all) and ``flawed.csv``."""
+    chosen = None if economies is None else set(economies)
+    for round_ in ROUNDS:
+        _write_round(folder, round_, table[table["round"] == round_.id], chosen)
     columns = ["file", "defect", "expected_codes", "economy", "kind", "description"]
     records = pd.DataFrame([flaw.__dict__ for flaw in FLAWS])[columns]
     records.to_csv(folder / "flawed.csv", index=False, lineterminator="\n")
@@ -293,7 +283,7 @@ def differences(expected: Path, actual: Path) -> list[str]:
         left, right = expected / name, actual / name
         if not (left.exists() and right.exists()):
             out.append(f"{name}: only in {'built' if left.exists() else 'raw/'}")
-        elif name.endswith(".csv"):
+        elif not name.endswith((".xlsx", ".xls")):
             out += [f"{name}: differs"] if left.read_bytes() != right.read_bytes() else []
         elif workbook_content(left) != workbook_content(right):
             out.append(f"{name}: differs")
