@@ -98,3 +98,12 @@ def test_blank_line_does_not_shift_csv_row_numbers(tmp_path: Path) -> None:
     cells = result.observations.set_index("indicator")["cell"]
     assert cells.to_dict() == {"i112": "row 2", "i4213": "row 4"}
     assert not uncovered(data_cells(path), path.name, result.observations, result.findings)
+
+
+def test_clean_csv_has_no_unknown_economy_finding(tmp_path: Path) -> None:
+    """Every row valid: no finding at all (an empty selection once came back with every row)."""
+    path = tmp_path / "clean.csv"
+    path.write_text("economy,year,indicator,value\nKEN,2022,i112,5\nKEN,2023,i112,6\n")
+    result = ingest_paths([path], tmp_path, known=KNOWN)
+    assert result.findings.empty
+    assert len(result.observations) == 2

@@ -104,12 +104,12 @@ def read_long_csv(
     )
     bad_year = cells["year"].isna()
     bad_economy = ~cells["economy"].str.fullmatch(ISO3.pattern)
+    # Select before assigning: a Series assigned to an empty selection would bring back all
+    # of its rows (pandas adopts the Series' index when the frame has none).
+    strange = bad_economy & ~bad_year
     findings = [
         pending("ING-BAD-CSV", context[bad_year]),
-        pending(
-            "ING-UNKNOWN-ECONOMY",
-            context[bad_economy & ~bad_year].assign(value=cells["economy"]),
-        ),
+        pending("ING-UNKNOWN-ECONOMY", context[strange].assign(value=cells["economy"][strange])),
     ]
     cells = cells[~bad_year & ~bad_economy]
     if known is not None:
