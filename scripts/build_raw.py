@@ -41,6 +41,7 @@ from raw_rounds import (
     Round,
     edition_values,
     idi_values,
+    TRAFFIC_DENOMINATORS,
     reconstruct,
     round_toml,
     traffic,
@@ -72,7 +73,7 @@ HUB_SERIES = {
 }
 #: Priority of origins within the last round when two sources give the same key (lower wins):
 #: DataHub is the newer vintage of every figure it has.
-ORIGIN_RANK = {"datahub": 0, "idi": 1, "idi-reconstructed": 1, "synthetic": 2}
+ORIGIN_RANK = {"datahub": 0, "idi": 1, "idi-reconstructed": 1, "borrowed": 1, "synthetic": 2}
 
 
 def _rows(frame: pd.DataFrame, **fixed: object) -> pd.DataFrame:
@@ -132,19 +133,49 @@ def _counts(table: pd.DataFrame) -> pd.Series:
     return totals.set_index(["economy", "year", "indicator"])["value"]
 
 
+def _denominators(needed: pd.DataFrame, own: pd.Series, hub: pd.Series, population: pd.Series):
+    """Subscription counts for the traffic rows of an edition round.
+
+    The same-year count of the round itself (reconstructed from the published per-100
+    figure), else DataHub's. Where neither exists (ITU published the traffic per subscription
+    but no public count of that year exists: 2 cases), the nearest year's count scaled by
+    population is shipped as an estimate, only so that the traffic per subscription the
+    return implies equals ITU's published figure.
+    """
+    keys = pd.MultiIndex.from_frame(needed[["economy", "year", "indicator"]])
+    found = own.reindex(keys).fillna(hub.reindex(keys))
+    rows = needed.assign(value=found.to_numpy(), origin="datahub", estimate=False, note="")
+    rows = rows[~pd.MultiIndex.from_frame(rows[["economy", "year", "indicator"]]).isin(own.index)]
+    missing = rows[rows["value"].isna()]
+    pool = pd.concat([own, hub[~hub.index.isin(own.index)]]).rename("count").reset_index()
+    near = missing.drop(columns="value").merge(pool, on=["economy", "indicator"], suffixes=("", "_c"))
+    near = near.assign(gap=(near["year_c"] - near["year"]).abs() * 2 + (near["year_c"] > near["year"]))
+    near = near.sort_values("gap", kind="stable").drop_duplicates(["economy", "year", "indicator"])
+    ratio = population.reindex(pd.MultiIndex.from_frame(near[["economy", "year"]])).to_numpy() / (
+        population.reindex(pd.MultiIndex.from_frame(near[["economy", "year_c"]])).to_numpy()
+    )
+    near = near.assign(
+        value=(near["count"] * ratio).round(), origin="borrowed", estimate=True,
+        note="No public count of this year: the " + near["year_c"].astype(str)
+        + " count scaled by population (denominator of the published traffic per subscription)",
+    )  # fmt: skip
+    return pd.concat([rows.dropna(subset=["value"]), near[rows.columns]], ignore_index=True)
+
+
 def edition_round(round_: Round, population: pd.Series, hub: pd.DataFrame) -> pd.DataFrame:
     """The inputs one IDI edition published, as the returns of its round.
 
-    Fixed-broadband traffic needs a subscription count in the same return: the DataHub count
-    of that year (the only public one) is shipped with it.
+    Traffic per subscription needs a subscription count of the same year in the same return
+    (:func:`_denominators`); the traffic total is then per subscription × that count.
     """
     idi = edition_values(int(round_.edition))
     values = _rows(reconstruct(idi, population))
-    fbb = idi[idi["column"].eq("fbb_traffic_gb_per_sub")].dropna(subset=["value"])
-    wanted = pd.MultiIndex.from_arrays([fbb["economy"], fbb["year"]])
-    fixed = hub[hub["indicator"].eq("i4213tfbb") & hub[list(DIMENSIONS)].eq(TOTAL).all(axis=1)]
-    fixed = fixed[pd.MultiIndex.from_frame(fixed[["economy", "year"]]).isin(wanted)]
-    values = pd.concat([values, fixed], ignore_index=True)
+    per_sub = idi[idi["column"].isin(TRAFFIC_DENOMINATORS)].dropna(subset=["value"])
+    needed = per_sub[["economy", "year"]].assign(
+        indicator=per_sub["column"].map(TRAFFIC_DENOMINATORS)
+    )
+    counts = _denominators(needed, _counts(values), _counts(hub), population)
+    values = pd.concat([values, _rows(counts)], ignore_index=True)
     values = pd.concat([values, _rows(traffic(idi, _counts(values)))], ignore_index=True)
     return values.assign(round=round_.id)
 

@@ -32,6 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "data" / "sources"
 MISR = SOURCES / "misr2017_inputs"
 YEARS = (2014, 2015, 2016)
+#: Years shipped for the series that ITU took at their latest available year (older vintages
+#: of HH4, HH6 and bandwidth from the WEF files; education back to 2010).
+EARLIER = tuple(range(2010, 2014))
 WDI = {
     "internet_users_pct_IT.NET.USER.ZS": "HH7",
     "mobile_subs_per100_IT.CEL.SETS.P2": "i271",
@@ -47,6 +50,15 @@ HUB = {
 }
 #: Indicators collected as counts: their sources give per 100 inhabitants.
 COUNTS = ("i271", "i4213tfbb", "i271mw", "i112")
+#: Which source family wins for an indicator with several (measured against the published
+#: MISR 2017 scores, raw/README.md): WDI's April 2020 copy of ITU's Internet use, DataHub's
+#: subscription series, WEF's ITU household figures for the years it has, UIS enrolment.
+DEFAULT_ORDER = ("wdi", "hub", "wef", "edu")
+ORDER = {
+    "i271": ("hub", "wdi"),
+    "i4213tfbb": ("hub", "wdi"),
+    "HH6": ("wef", "hub"),
+}
 
 
 def _frame(economy, year, indicator, value, origin, estimate=False, note="") -> pd.DataFrame:
@@ -55,7 +67,7 @@ def _frame(economy, year, indicator, value, origin, estimate=False, note="") -> 
          "estimate": estimate, "note": note, "origin": origin}
     )  # fmt: skip
     frame = frame.dropna(subset=["value"])
-    return frame[frame["year"].isin(YEARS)].astype({"year": int, "value": float})
+    return frame[frame["year"].isin(YEARS + EARLIER)].astype({"year": int, "value": float})
 
 
 def _wdi() -> pd.DataFrame:
@@ -86,16 +98,24 @@ def _hub() -> pd.DataFrame:
 def _wef() -> pd.DataFrame:
     """HH4 (NRI 2016, data year 2014) and bandwidth per Internet user in bit/s."""
     nri = pd.read_csv(MISR / "wef_nri_2014_2016_itu_uis_inputs.csv")
-    nri = nri[nri["nri_edition"] == 2016]
-    hh4 = nri[nri["indicator"] == "hh_computer_pct"]
-    parts = [_frame(hh4["iso3"], hh4["data_year"], "HH4", hh4["value"], "wef-nri-2016")]
+    nri = nri.sort_values("nri_edition", ascending=False, kind="stable")  # newest first
+    origin = "wef-nri-" + nri["nri_edition"].astype(str)
+    parts = []
+    pairs = (("hh_computer_pct", "HH4"), ("hh_internet_pct", "HH6"),
+             ("ger_secondary_pct", "ger_sec"), ("ger_tertiary_pct", "ger_ter"))  # fmt: skip
+    for indicator, code in pairs:
+        rows = nri["indicator"] == indicator
+        parts.append(_frame(nri["iso3"][rows], nri["data_year"][rows], code,
+                            nri["value"][rows], origin[rows]))  # fmt: skip
     gci = pd.read_csv(MISR / "wef_gci_2013_2016_itu_subset_via_odb.csv")
-    gci = gci[gci["gci_edition_start_year"] == 2016]
-    bw = nri[nri["indicator"] == "intl_bandwidth_kbps_per_user"]
+    gci = gci.sort_values("gci_edition_start_year", ascending=False, kind="stable")
+    bw = nri["indicator"] == "intl_bandwidth_kbps_per_user"
     parts += [
         _frame(gci["iso3"], gci["itu_data_year"], "bandwidth",
-               gci["intl_bandwidth_kbps_per_user"] * 1000, "wef-gci-2016"),
-        _frame(bw["iso3"], bw["data_year"], "bandwidth", bw["value"] * 1000, "wef-nri-2016"),
+               gci["intl_bandwidth_kbps_per_user"] * 1000,
+               "wef-gci-" + gci["gci_edition_start_year"].astype(str)),
+        _frame(nri["iso3"][bw], nri["data_year"][bw], "bandwidth", nri["value"][bw] * 1000,
+               origin[bw]),
     ]  # fmt: skip
     return pd.concat(parts, ignore_index=True)
 
@@ -116,10 +136,16 @@ def _education() -> pd.DataFrame:
 def misr2017_rows(population: pd.Series) -> pd.DataFrame:
     """Every value of the 2016 round, one per economy, year and indicator (totals only)."""
     known = set(pd.read_csv(REPO / "schemas/reference/economies.csv")["economy"])
-    # Source order is priority order: the nearest vintage first.
-    table = pd.concat([_wdi(), _hub(), _wef(), _education()], ignore_index=True)
+    families = {"wdi": _wdi(), "hub": _hub(), "wef": _wef(), "edu": _education()}
+    table = pd.concat([f.assign(family=n) for n, f in families.items()], ignore_index=True)
     table = table[table["economy"].isin(known)]
+    rank = [
+        ORDER.get(i, DEFAULT_ORDER).index(f) if f in ORDER.get(i, DEFAULT_ORDER) else 9
+        for i, f in zip(table["indicator"], table["family"], strict=True)
+    ]
+    table = table.assign(rank=rank).sort_values("rank", kind="stable")
     table = table.drop_duplicates(["economy", "year", "indicator"], keep="first")
+    table = table.drop(columns=["rank", "family"]).sort_values(["economy", "year", "indicator"])
     people = population.reindex(pd.MultiIndex.from_frame(table[["economy", "year"]])).to_numpy()
     counts = table["indicator"].isin(COUNTS)
     table.loc[counts, "value"] = (table["value"] * people / 100).round()[counts]

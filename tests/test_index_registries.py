@@ -199,14 +199,22 @@ def test_group_imputation_needs_the_group_column() -> None:
         impute.impute("group_mean", PANEL, GROUPS, {"by": "income_group"})
 
 
-def test_latest_prefers_an_official_earlier_value_to_an_estimate() -> None:
-    """IDI 2023+ Box 2: estimates only where no official t−2 or t−3 value exists."""
-    panel = _panel({"AAA": [1.0, 2.0, 3.0, 4.0], "BBB": [np.nan, 5.0, 6.0, np.nan]})
-    panel["estimate"] = [False, False, True, True, False, True, True, False]
-    result = impute.impute("latest", panel, None, {"max_years": 1, "prefer_official": True})
-    np.testing.assert_allclose(result["value"], [1, 2, 2, 4, np.nan, 5, 6, 6])
-    assert result["lagged"].tolist() == [False, False, True, False, False, False, False, True]
-    assert result.loc[2, "source_year"] == 2020.0
+def test_latest_official_only_lags_official_values_and_never_an_estimate() -> None:
+    """IDI 2023+ Box 2: the t−2 value, official or estimate, is used as it is; a missing t−2
+    value takes the *official* t−3 value (‡); an estimate is never carried forward."""
+    panel = _panel({"AAA": [1.0, np.nan, 3.0, np.nan], "BBB": [np.nan, 5.0, 6.0, np.nan]})
+    panel["estimate"] = [False, False, True, False, False, False, True, False]
+    result = impute.impute("latest", panel, None, {"max_years": 1, "official_only": True})
+    np.testing.assert_allclose(result["value"], [1, 1, 3, np.nan, np.nan, 5, 6, np.nan])
+    assert result["lagged"].tolist() == [False, True, False, False, False, False, False, False]
+    assert result.loc[1, "source_year"] == 2019.0
+    anything = impute.impute("latest", panel, None, {"max_years": 1})
+    np.testing.assert_allclose(anything["value"], [1, 1, 3, 3, np.nan, 5, 6, 6])
+
+
+def test_prefer_official_is_no_longer_a_parameter() -> None:
+    """Box 2 uses the t−2 estimate over an official t−3 value: the old option is rejected."""
+    assert "prefer_official" not in impute.PARAMETERS["latest"]
 
 
 def test_latest_counts_years_not_panel_columns_when_a_year_is_absent() -> None:

@@ -102,7 +102,7 @@ def _weights(
 
 
 #: Method parameters that are text or flags, not numbers (impute.PARAMETERS).
-TEXT_PARAMETERS = frozenset({"by", "prefer_official"})
+TEXT_PARAMETERS = frozenset({"by", "official_only"})
 
 
 def _number(value: object) -> float | None:

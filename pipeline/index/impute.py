@@ -4,8 +4,9 @@ Every method takes the *complete* long panel (one row per economy, year and indi
 ``value`` NaN where nothing was reported) and fills only missing cells, returning the panel
 with the flags that travel to the output (ARCHITECTURE.md ``normalised`` table):
 
-- ``latest`` — the latest value up to ``max_years`` before the year; flagged ``lagged`` and
-  ``source_year`` records which year was used (IDI 2023+ Box 2: t−3 when t−2 is missing, ‡).
+- ``latest`` — the latest value up to ``max_years`` before the year (with ``official_only``,
+  the latest official one); flagged ``lagged`` and ``source_year`` records which year was
+  used (IDI 2023+ Box 2: the official t−3 value when t−2 is missing, ‡).
 - ``interpolate`` — linear interpolation between the nearest reported years on both sides
   (no extrapolation); flagged ``imputed``.
 - ``group_mean`` / ``group_median`` — mean or median of the economies of the same group
@@ -37,19 +38,13 @@ def _long(wide: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _update(
-    panel: pd.DataFrame,
-    filled: pd.Series,
-    source: pd.Series,
-    flag: str,
-    replace: pd.Series | None = None,
+    panel: pd.DataFrame, filled: pd.Series, source: pd.Series, flag: str
 ) -> pd.DataFrame:
-    """Write values into missing cells (and cells marked ``replace``), with flag and source."""
+    """Write values into missing cells, with flag and source year."""
     out = panel.set_index(PANEL_KEY)
     filled = filled.reindex(out.index)
     source = source.reindex(out.index)
     gap = out["value"].isna() & filled.notna()
-    if replace is not None:
-        gap |= replace.reindex(out.index, fill_value=False).astype(bool)
     out.loc[gap, "value"] = filled[gap]
     out.loc[gap, "source_year"] = source[gap]
     out.loc[gap, flag] = True
@@ -69,12 +64,16 @@ def latest(
 ) -> pd.DataFrame:
     """Carry the latest value forward by up to ``max_years`` years (flag ``lagged``).
 
-    With ``prefer_official = true`` an official value up to ``max_years`` back also replaces
-    an *estimate* of the year itself: IDI 2023+ Box 2 uses estimates "only if no official
-    value exists for t−2 or t−3" (Resolution 131 asks for official data first).
+    Only missing cells are filled: a value of the year itself, official or estimate, is
+    always used. With ``official_only = true`` only official values are carried — IDI 2023+
+    Box 2 (IDI 2024 report, Annex 1): "the t−2 value, official or ITU estimate; the official
+    t−3 value (‡) only when t−2 is missing"; an estimate is never lagged.
     """
     limit = int(params.get("max_years", 1))
     values = _calendar(_wide(panel, "value"))
+    if params.get("official_only") and "estimate" in panel:
+        estimate = _calendar(_wide(panel, "estimate")).fillna(False).astype(bool)
+        values = values.where(~estimate)
     years = pd.DataFrame(
         np.broadcast_to(np.asarray(values.columns, dtype=float), values.shape),
         index=values.index,
@@ -82,15 +81,7 @@ def latest(
     ).where(values.notna())
     carried = values.ffill(axis=1, limit=limit)
     source = years.ffill(axis=1, limit=limit)
-    swap = None
-    if params.get("prefer_official") and "estimate" in panel:
-        estimate = _calendar(_wide(panel, "estimate")).fillna(False).astype(bool)
-        official = values.where(~estimate).ffill(axis=1, limit=limit)
-        swap = estimate & official.notna()
-        carried = carried.mask(swap, official)
-        source = source.mask(swap, years.where(~estimate).ffill(axis=1, limit=limit))
-        swap = _long(swap, "swap")
-    return _update(panel, _long(carried, "value"), _long(source, "source_year"), "lagged", swap)
+    return _update(panel, _long(carried, "value"), _long(source, "source_year"), "lagged")
 
 
 def interpolate(
@@ -130,7 +121,7 @@ REGISTRY: dict[str, Imputer] = {
 }
 
 PARAMETERS: dict[str, frozenset[str]] = {
-    "latest": frozenset({"max_years", "prefer_official"}),
+    "latest": frozenset({"max_years", "official_only"}),
     "interpolate": frozenset(),
     "group_mean": frozenset({"by"}),
     "group_median": frozenset({"by"}),
