@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     template.add_argument(
         "--years-back", type=int, default=1, help="earlier years to include (default: %(default)s)"
     )
+    template.add_argument(
+        "--round", dest="collection_round", help="collection round (default: the year after --year)"
+    )
     template.set_defaults(handler=handle_template)
     ingest = subparsers.add_parser(
         "ingest",
@@ -70,7 +73,10 @@ def handle_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     years = range(args.year - args.years_back, args.year + 1)
     output = args.output or Path(f"{economy}_{args.year}_{args.kind}.xlsx")
-    print(write_questionnaire(output, economy, years, args.kind))
+    written = write_questionnaire(
+        output, economy, years, args.kind, collection_round=args.collection_round
+    )
+    print(written)
     return EXIT_OK
 
 
