@@ -49,6 +49,8 @@ class IngestResult:
     files: int = 0
     #: One row per return: source_file, round, submitted, submission, sha256.
     submissions: pd.DataFrame | None = None
+    #: One row per declared collection round: round, name, closed.
+    rounds: pd.DataFrame | None = None
 
 
 def return_files(raw_dir: Path) -> list[Path]:
@@ -141,7 +143,8 @@ def ingest_paths(
         observations = INGESTED_SCHEMA.validate(
             observations.sort_values([*VINTAGE_KEY], kind="stable").reset_index(drop=True)
         )
-    return IngestResult(observations, realise(findings), len(paths), rounds.table())
+    findings = realise(findings)
+    return IngestResult(observations, findings, len(paths), rounds.table(), rounds.declared())
 
 
 def ingest_folder(raw_dir: Path, known: set[str] | None = None, **options: bool) -> IngestResult:

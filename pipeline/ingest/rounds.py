@@ -127,6 +127,11 @@ class Rounds:
         columns = ["source_file", "round", "submitted", "submission", "sha256"]
         return pd.DataFrame(self.files, columns=columns).drop_duplicates("source_file")
 
+    def declared(self) -> pd.DataFrame:
+        """One row per round a ``round.toml`` declares: round, name, closed."""
+        rows = [(r.id, r.name, r.closed) for r in self.by_folder.values()]
+        return pd.DataFrame(rows, columns=["round", "name", "closed"]).drop_duplicates("round")
+
     def attach(self, observations: pd.DataFrame) -> pd.DataFrame:
         """``observations`` with the round, submitted and submission columns of their file."""
         files = self.table().drop(columns="sha256")
