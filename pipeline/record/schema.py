@@ -103,6 +103,10 @@ def connect(store_dir: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConne
             raise FileNotFoundError(f"no store of record at {path} (run `ictstats ingest` first)")
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(path))
+    return create(duckdb.connect(str(path)))
+
+
+def create(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Create the tables and macros that are missing (an existing store is left as it is)."""
     connection.execute(DDL).fetchall()
     return connection
