@@ -77,17 +77,30 @@ def test_as_of_is_idempotent_and_current_is_the_latest(frame: pd.DataFrame, date
 
 def test_sequence_breaks_ties_of_round_and_date() -> None:
     frame = pd.DataFrame(
-        {"economy": "KEN", "year": 2023, "indicator": "HH7", "round": "2024",
-         "submitted": "2024-06-30", "value": [40.0, 41.0], "sequence": [2, 1]}
-    ).assign(**{name: TOTAL for name in DIMENSION_NAMES})  # fmt: skip
+        {
+            "economy": "KEN",
+            "year": 2023,
+            "indicator": "HH7",
+            "round": "2024",
+            "submitted": "2024-06-30",
+            "value": [40.0, 41.0],
+            "sequence": [2, 1],
+        }
+    ).assign(**{name: TOTAL for name in DIMENSION_NAMES})
     assert as_of(frame, "2024-12-31")["value"].tolist() == [40.0]
 
 
 def test_undated_values_are_known_from_the_start() -> None:
     frame = pd.DataFrame(
-        {"economy": "KEN", "year": 2023, "indicator": "HH7", "round": ["", "2024"],
-         "submitted": ["", "2024-06-30"], "value": [40.0, 41.0]}
-    ).assign(**{name: TOTAL for name in DIMENSION_NAMES})  # fmt: skip
+        {
+            "economy": "KEN",
+            "year": 2023,
+            "indicator": "HH7",
+            "round": ["", "2024"],
+            "submitted": ["", "2024-06-30"],
+            "value": [40.0, 41.0],
+        }
+    ).assign(**{name: TOTAL for name in DIMENSION_NAMES})
     assert as_of(frame, "2000-01-01")["value"].tolist() == [40.0]
     assert as_of(frame, "2024-06-30")["value"].tolist() == [41.0]
 

@@ -89,8 +89,9 @@ class Rounds:
                 self.by_folder[path.parent.resolve()] = load_round(path)
             except ValueError as error:
                 source = path.resolve().relative_to(self.root).as_posix()
-                self.findings.append({"code": "ING-BAD-ROUND", "source_file": source,
-                                      "detail": str(error)})  # fmt: skip
+                self.findings.append(
+                    {"code": "ING-BAD-ROUND", "source_file": source, "detail": str(error)}
+                )
         self.closed = {r.id: r.closed for r in self.by_folder.values()}
         self.files: list[dict] = []
 
@@ -113,13 +114,26 @@ class Rounds:
             relative = Path(path).resolve().relative_to(found.folder.resolve()).as_posix()
             round_id, submitted = found.id, found.submitted.get(relative, found.closed)
             if declared and declared != found.id:
-                findings.append({"code": "ING-ROUND-MISMATCH", "source_file": source_file,
-                                 "value": declared, "expected": found.id})  # fmt: skip
+                findings.append(
+                    {
+                        "code": "ING-ROUND-MISMATCH",
+                        "source_file": source_file,
+                        "value": declared,
+                        "expected": found.id,
+                    }
+                )
         else:
             round_id, submitted = declared, self.closed.get(declared, "")
         sha = file_sha256(path)
-        self.files.append({"source_file": source_file, "round": round_id, "submitted": submitted,
-                           "submission": sha[:SUBMISSION_DIGITS], "sha256": sha})  # fmt: skip
+        self.files.append(
+            {
+                "source_file": source_file,
+                "round": round_id,
+                "submitted": submitted,
+                "submission": sha[:SUBMISSION_DIGITS],
+                "sha256": sha,
+            }
+        )
         return findings
 
     def table(self) -> pd.DataFrame:

@@ -84,10 +84,8 @@ def append(
         return Appended(None, 0, 0, 0)
     connection.execute("BEGIN TRANSACTION").fetchall()
     try:
-        vintage, first = connection.execute(
-            "SELECT coalesce(max(vintage), 0) + 1 FROM vintages"
-            " UNION ALL SELECT coalesce(max(sequence), 0) + 1 FROM submissions"
-        ).fetchdf().iloc[:, 0].tolist()  # fmt: skip
+        vintage = _next(connection, "vintage", "vintages")
+        first = _next(connection, "sequence", "submissions")
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         fresh = fresh.assign(
             vintage=vintage, ingested_at=now, sequence=range(first, first + len(fresh))
@@ -104,6 +102,13 @@ def append(
         connection.execute("ROLLBACK").fetchall()
         raise
     return Appended(int(vintage), len(fresh), added, int(fresh["supersedes"].notna().sum()))
+
+
+def _next(connection: duckdb.DuckDBPyConnection, column: str, table: str) -> int:
+    """One more than the largest ``column`` of ``table`` (1 in an empty store)."""
+    return int(
+        connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+    )
 
 
 def _insert(
