@@ -232,7 +232,7 @@ def _write_one(
         path.write_bytes(OLE_MAGIC + bytes(1536 - len(OLE_MAGIC)))
         return
     footnoted = values.rename(columns={"note": "footnote"})
-    write_questionnaire(path, economy, LATEST.years, kind, footnoted)
+    write_questionnaire(path, economy, LATEST.years, kind, footnoted, collection_round=LATEST.id)
     if defect in BOOK_FLAWS:
         book = load_workbook(path)
         cached = BOOK_FLAWS[defect](book) or []
