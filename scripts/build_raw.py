@@ -34,14 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from raw_flaws import BOOK_FLAWS, FLAWS, OLE_MAGIC, VALUE_FLAWS, Flaw, cache_formula
 from raw_misr2017 import misr2017_rows
 from raw_rounds import (
-    IDI_COLUMNS,
     LATEST,
     PRICE_INDICATORS,
     ROUNDS,
+    TRAFFIC_DENOMINATORS,
     Round,
     edition_values,
     idi_values,
-    TRAFFIC_DENOMINATORS,
     reconstruct,
     round_toml,
     traffic,
@@ -148,8 +147,12 @@ def _denominators(needed: pd.DataFrame, own: pd.Series, hub: pd.Series, populati
     rows = rows[~pd.MultiIndex.from_frame(rows[["economy", "year", "indicator"]]).isin(own.index)]
     missing = rows[rows["value"].isna()]
     pool = pd.concat([own, hub[~hub.index.isin(own.index)]]).rename("count").reset_index()
-    near = missing.drop(columns="value").merge(pool, on=["economy", "indicator"], suffixes=("", "_c"))
-    near = near.assign(gap=(near["year_c"] - near["year"]).abs() * 2 + (near["year_c"] > near["year"]))
+    near = missing.drop(columns="value").merge(
+        pool, on=["economy", "indicator"], suffixes=("", "_c")
+    )
+    near = near.assign(
+        gap=(near["year_c"] - near["year"]).abs() * 2 + (near["year_c"] > near["year"])
+    )
     near = near.sort_values("gap", kind="stable").drop_duplicates(["economy", "year", "indicator"])
     ratio = population.reindex(pd.MultiIndex.from_frame(near[["economy", "year"]])).to_numpy() / (
         population.reindex(pd.MultiIndex.from_frame(near[["economy", "year_c"]])).to_numpy()
@@ -258,9 +261,7 @@ def _write_csv(folder: Path, round_: Round, economy: str, values: pd.DataFrame) 
     rows[CSV_COLUMNS].to_csv(path, index=False, lineterminator="\n", float_format="%.15g")
 
 
-def _write_round(
-    folder: Path, round_: Round, table: pd.DataFrame, chosen: set[str] | None
-) -> None:
+def _write_round(folder: Path, round_: Round, table: pd.DataFrame, chosen: set[str] | None) -> None:
     folder.joinpath(round_.id).mkdir(parents=True, exist_ok=True)
     folder.joinpath(round_.id, "round.toml").write_text(round_toml(round_), encoding="utf-8")
     table = table[table["economy"].isin(chosen)] if chosen is not None else table

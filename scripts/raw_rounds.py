@@ -77,9 +77,7 @@ LATEST = ROUNDS[-1]
 
 def round_toml(round_: Round) -> str:
     """The ``round.toml`` of a round folder (id, name, closing date)."""
-    return (
-        f'id = "{round_.id}"\nname = "{round_.name}"\nclosed = {round_.closed.isoformat()}\n'
-    )
+    return f'id = "{round_.id}"\nname = "{round_.name}"\nclosed = {round_.closed.isoformat()}\n'
 
 
 def _edition_sheet(edition: int) -> pd.DataFrame:

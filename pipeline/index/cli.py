@@ -2,8 +2,14 @@
 
 Reads ``processed/ingest/observations.parquet`` and the reference population (for derived
 indicators) and economy list, and writes ``processed/index/<edition>/scores``, ``normalised``,
-``weights`` and ``excluded`` (Parquet + CSV, ARCHITECTURE.md). ``--list`` prints the shipped
-editions.
+``weights``, ``excluded`` and ``notes`` (Parquet + CSV, ARCHITECTURE.md). ``--list`` prints the
+shipped editions.
+
+An edition is computed from the values known at its cutoff: the observation table holds every
+vintage (one row per collection round and submission), and :func:`pipeline.vintage.as_of`
+keeps, per key, the value known latest on the edition's ``as_of`` date (its TOML), or on the
+date given with ``--as-of`` (``latest``: every value known). A table without vintage columns
+is used as it is.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline import choices, reference
+from pipeline import choices, reference, vintage
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
@@ -32,9 +38,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--edition", type=choices.edition, help="edition name, e.g. idi_2024 (see --list)"
     )
     parser.add_argument("--year", type=int, help="data year to compute (default: every year)")
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_as_of_date,
+        help="use the values known on this date, YYYY-MM-DD or 'latest' "
+        "(default: the edition's cutoff, as_of in its TOML)",
+    )
     parser.add_argument("--processed", type=Path, default=PROCESSED, help="processed/ folder")
     parser.add_argument("--list", action="store_true", help="list the shipped editions")
     parser.set_defaults(handler=run)
+
+
+def _as_of_date(text: str) -> str:
+    """``--as-of`` value as an ISO date (argparse turns the ValueError into a usage error)."""
+    if text.strip().lower() == "latest":
+        return vintage.LATEST
+    try:
+        return vintage.iso_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD) or 'latest': {text!r}") from None
+
+
+def cutoff(methodology, requested: str | None) -> str:
+    """The date an edition is computed as of: ``--as-of``, else its ``as_of``, else latest."""
+    if requested:
+        return requested
+    declared = methodology.edition.get("as_of")
+    return vintage.iso_date(declared) if declared is not None else vintage.LATEST
 
 
 def _list() -> int:
@@ -59,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_FINDINGS
     observations = read_table(args.processed / "ingest", "observations")
+    date = cutoff(methodology, args.as_of)
+    if "submitted" in observations:
+        observations = vintage.as_of(observations, date)
     years = [args.year - 1, args.year] if args.year else None
     result = compute_edition(
         observations, methodology, reference.population(), reference.economies(), years
@@ -73,10 +107,14 @@ def run(args: argparse.Namespace) -> int:
     write_table(result.weights, out, "weights")
     excluded = result.excluded
     write_table(excluded[excluded["year"] == args.year] if args.year else excluded, out, "excluded")
+    notes = result.notes[result.notes["year"] == args.year] if args.year else result.notes
+    write_table(notes, out, "notes")
     top = scores[scores["level"] == scores["level"].max()] if len(scores) else scores
+    known = "every value known" if date == vintage.LATEST else f"values known on {date}"
     say(
-        f"index {methodology.name}: {top['economy'].nunique()} economies scored over "
+        f"index {methodology.name} ({known}): {top['economy'].nunique()} economies scored over "
         f"{top['year'].nunique()} year(s), {len(result.excluded)} economy-years below the "
-        f"inclusion threshold; wrote {out}"
+        f"inclusion threshold, {notes[['economy', 'year']].drop_duplicates().shape[0]} "
+        f"unscored economy-years explained in notes; wrote {out}"
     )
     return EXIT_OK

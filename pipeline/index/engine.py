@@ -18,6 +18,7 @@ import pandas as pd
 from pipeline.derive import with_derived
 from pipeline.index import aggregate, normalise, treat
 from pipeline.index.methodology import Methodology, load
+from pipeline.index.notes import NOTE_COLUMNS, notes_table
 from pipeline.index.panel import build_panel, official_counts, to_array
 from pipeline.index.rank import rank_scores, round_half_up, with_previous
 from pipeline.index.tables import (
@@ -41,6 +42,8 @@ class IndexResult:
     #: "normalised", with their axis labels "years", "economies", "indicators" — the starting
     #: point for uncertainty analysis (replications on further leading axes).
     arrays: dict[str, Any] = field(default_factory=dict)
+    #: Why an economy-year with data has no index score (``pipeline/index/notes.py``).
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(NOTE_COLUMNS)))
 
 
 def _params(specs: pd.Series) -> dict[str, np.ndarray]:
@@ -173,8 +176,8 @@ def compute_edition(
     span = list(
         range(min(year_list, default=0) - _lookback(methodology), min(year_list, default=0))
     )
-    panel = build_panel(relevant, methodology, economy_list, span + year_list, economies)
-    panel = panel[panel["year"].isin(year_list)].reset_index(drop=True)
+    full = build_panel(relevant, methodology, economy_list, span + year_list, economies)
+    panel = full[full["year"].isin(year_list)].reset_index(drop=True)
     counts = official_counts(panel)
     minimum = int(methodology.edition["min_indicators"])
     included = counts["official_indicators"] >= minimum
@@ -196,7 +199,10 @@ def compute_edition(
     excluded = excluded.assign(edition=methodology.name, min_indicators=minimum)
     excluded = excluded[list(EXCLUDED_COLUMNS)].reset_index(drop=True)
     arrays |= {"raw": raw, "years": year_list, "economies": economy_list, "indicators": codes}
-    return IndexResult(methodology, scores, frame, weights_table(methodology), excluded, arrays)
+    top = scores[scores["node"] == methodology.index]
+    notes = notes_table(methodology.name, full, year_list, top, excluded)
+    weights = weights_table(methodology)
+    return IndexResult(methodology, scores, frame, weights, excluded, arrays, notes)
 
 
 def _lookback(methodology: Methodology) -> int:

@@ -37,9 +37,7 @@ def _long(wide: pd.DataFrame, name: str) -> pd.Series:
     return wide.stack(future_stack=True).rename(name)
 
 
-def _update(
-    panel: pd.DataFrame, filled: pd.Series, source: pd.Series, flag: str
-) -> pd.DataFrame:
+def _update(panel: pd.DataFrame, filled: pd.Series, source: pd.Series, flag: str) -> pd.DataFrame:
     """Write values into missing cells, with flag and source year."""
     out = panel.set_index(PANEL_KEY)
     filled = filled.reindex(out.index)
