@@ -25,6 +25,8 @@ PER100_TOLERANCE = 0.005
 RATIO_TOLERANCE = 1e-9
 #: Synthetic percentage breakdowns are rounded to 1 decimal.
 ROUNDING = 0.05 + 1e-9
+#: The latest round (raw/README.md): questionnaires, synthetic breakdowns, flawed returns.
+LATEST = "2025-12"
 FILE_NAME = re.compile(r"(?P<economy>[A-Z]{3})_2023_(?P<kind>admin|household)\.xlsx")
 
 
@@ -49,6 +51,12 @@ def table(build_raw) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def latest(build_raw, table) -> pd.DataFrame:
+    """The last round: the questionnaires with synthetic breakdowns and the flawed returns."""
+    return table[table["round"] == build_raw.LATEST.id]
+
+
+@pytest.fixture(scope="module")
 def flawed() -> pd.DataFrame:
     return pd.read_csv(RAW / "flawed.csv", keep_default_na=False)
 
@@ -58,15 +66,40 @@ def _totals(table: pd.DataFrame, build_raw) -> pd.Series:
     return table[total].set_index(["economy", "year", "indicator"])["value"]
 
 
+def _edition(table: pd.DataFrame, edition: int) -> pd.DataFrame:
+    return table[table["round"] == str(edition)]
+
+
+EDITIONS = (2023, 2024, 2025)
+
+
 @pytest.mark.parametrize("kind", ["admin", "household"])
 def test_at_least_150_economies_per_questionnaire(kind: str, flawed: pd.DataFrame) -> None:
     misnamed = set(flawed.loc[flawed["defect"] == "economy-mismatch", "file"])
-    names = [p.name for p in (RAW / kind).iterdir() if f"{kind}/{p.name}" not in misnamed]
+    folder = RAW / LATEST / kind
+    names = [p.name for p in folder.iterdir() if f"{LATEST}/{kind}/{p.name}" not in misnamed]
     clean = [FILE_NAME.fullmatch(name) for name in names]
     economies = {match["economy"] for match in clean if match and match["kind"] == kind}
     assert len(economies) >= 150
     reference = pd.read_csv(REPO / "schemas/reference/economies.csv", keep_default_na=False)
     assert economies <= set(reference["economy"])
+    assert "IND" in economies  # every economy with data, not only the IDI economies
+
+
+def test_every_round_folder_declares_its_round_and_closes_before_its_edition(build_raw) -> None:
+    """Each edition's round closes before the edition's cutoff; the next round after it."""
+    folders = sorted(p.name for p in RAW.iterdir() if p.is_dir())
+    assert folders == sorted(r.id for r in build_raw.ROUNDS)
+    closed = {}
+    for folder in folders:
+        meta = tomllib.loads((RAW / folder / "round.toml").read_text(encoding="utf-8"))
+        assert meta["id"] == folder and meta["name"]
+        closed[folder] = meta["closed"]
+    for edition, data_round in ((2017, "2016"), *((e, str(e)) for e in EDITIONS)):
+        text = (REPO / f"schemas/indices/idi_{edition}.toml").read_text(encoding="utf-8")
+        cutoff = tomllib.loads(text)["edition"]["as_of"]
+        later = [closed[r] for r in folders if r > data_round]
+        assert closed[data_round] <= cutoff < min(later), edition
 
 
 def test_flawed_list_matches_files_catalogue_and_readme(flawed: pd.DataFrame, build_raw) -> None:
@@ -75,6 +108,7 @@ def test_flawed_list_matches_files_catalogue_and_readme(flawed: pd.DataFrame, bu
     assert list(flawed.columns[:3]) == ["file", "defect", "expected_codes"]
     assert 10 <= len(flawed) <= 20
     for row in flawed.itertuples():
+        assert row.file.startswith(f"{LATEST}/"), row.file  # flaws live in the latest round
         assert (RAW / row.file).is_file(), row.file
         assert f"`{row.file}`" in readme
         codes = [code for code in row.expected_codes.split(";") if code]
@@ -87,36 +121,78 @@ def test_flawed_list_matches_files_catalogue_and_readme(flawed: pd.DataFrame, bu
 def test_one_return_per_economy_and_kind(flawed: pd.DataFrame) -> None:
     """A flawed return replaces the clean one; it never sits next to it."""
     for row in flawed.itertuples():
-        clean = RAW / row.kind / f"{row.economy}_2023_{row.kind}.xlsx"
+        clean = RAW / LATEST / row.kind / f"{row.economy}_2023_{row.kind}.xlsx"
         assert clean.exists() == (clean == RAW / row.file), row.file
 
 
-def test_idi_inputs_as_published(table: pd.DataFrame, build_raw) -> None:
-    totals = _totals(table, build_raw)
-    idi = build_raw.idi_values()
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_edition_round_holds_its_inputs_as_published(table, build_raw, edition) -> None:
+    totals = _totals(_edition(table, edition), build_raw)
+    idi = build_raw.edition_values(edition)
     direct = idi[idi["column"].isin(["internet_users_pct", "cov_4g_pct", "fbb_basket_pct_gni"])]
     direct = direct.dropna(subset=["value"])
-    code = direct["column"].map(lambda column: build_raw.IDI_COLUMNS[column][0])
-    keys = pd.MultiIndex.from_arrays([direct["economy"], direct["year"], code])
+    keys = pd.MultiIndex.from_arrays([direct["economy"], direct["year"], direct["indicator"]])
+    assert np.allclose(totals.reindex(keys).to_numpy(), direct["value"].to_numpy())
+    flags = _edition(table, edition).set_index(["economy", "year", "indicator"])["estimate"]
+    assert (flags.reindex(keys).to_numpy() == direct["estimate"].to_numpy()).all()
+
+
+def test_estimates_marked_only_by_a_source_note_are_estimates(table, build_raw) -> None:
+    """The 2023 sheet has no †: Algeria's 2021 Internet use (66.2) is "ITU estimate." only."""
+    rows = _edition(table, 2023).set_index(["economy", "year", "indicator"])
+    assert rows.loc[("DZA", 2021, "HH7"), "value"] == 66.2
+    assert rows.loc[("DZA", 2021, "HH7"), "estimate"]
+    assert rows.loc[("ALB", 2021, "HH7"), "estimate"] == False  # noqa: E712 (numpy bool)
+    marked = build_raw.edition_values(2023)
+    assert marked["estimate"].sum() > 200 and not marked["text"].str.contains("†").any()
+
+
+def test_lagged_values_sit_in_their_own_year_and_round(table, build_raw) -> None:
+    """IDI 2023's ‡ values are official 2020 figures: the 2023 round carries them for 2020."""
+    idi = build_raw.edition_values(2023)
+    lagged = idi[idi["lagged"]].dropna(subset=["value"])
+    assert len(lagged) > 30 and set(lagged["year"]) == {2020} and not lagged["estimate"].any()
+    totals = _totals(_edition(table, 2023), build_raw)
+    direct = lagged[lagged["column"].isin(["internet_users_pct", "households_internet_pct"])]
+    keys = pd.MultiIndex.from_arrays([direct["economy"], direct["year"], direct["indicator"]])
     assert np.allclose(totals.reindex(keys).to_numpy(), direct["value"].to_numpy())
     # Albania, IDI 2025 (data year 2023): Internet use 83.1 %, fixed-broadband basket 2.1 %.
-    assert totals[("ALB", 2023, "HH7")] == 83.1
-    assert totals[("ALB", 2023, "i154_FBB5_GNI")] == 2.1
+    latest = _totals(_edition(table, 2025), build_raw)
+    assert latest[("ALB", 2023, "HH7")] == 83.1 and latest[("ALB", 2023, "i154_FBB5_GNI")] == 2.1
 
 
-def test_not_published_stays_empty(table: pd.DataFrame, build_raw) -> None:
-    idi = build_raw.idi_values()
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_not_published_stays_empty_in_its_round(table, build_raw, edition) -> None:
+    idi = build_raw.edition_values(edition)
     blocked = idi[idi["blocked"]]
-    code = blocked["column"].map(lambda column: build_raw.IDI_COLUMNS[column][0])
-    keys = set(zip(blocked["economy"], blocked["year"], code, strict=True))
-    present = set(zip(table["economy"], table["year"], table["indicator"], strict=True))
+    keys = set(zip(blocked["economy"], blocked["year"], blocked["indicator"], strict=True))
+    rows = _edition(table, edition)
+    present = set(zip(rows["economy"], rows["year"], rows["indicator"], strict=True))
     assert keys and not keys & present
 
 
-def test_reconstructed_counts_give_back_published_rates(table: pd.DataFrame, build_raw) -> None:
-    totals = _totals(table, build_raw)
+def test_no_price_placeholder_zero_anywhere(table) -> None:
+    """A 0 price basket (DataHub CUB 2022 fixed broadband) is not a price: dropped at build."""
+    prices = table[table["indicator"].str.endswith("_GNI")]
+    assert len(prices) > 1000 and (prices["value"] > 0).all()
+    assert not ((prices["economy"] == "CUB") & (prices["year"] == 2022)
+                & (prices["indicator"] == "i154_FBB5_GNI")).any()  # fmt: skip
+
+
+def test_misr_2017_round_lags_what_has_no_2016_value(table) -> None:
+    """Households with a computer and bandwidth exist only for 2014/2015 (and earlier)."""
+    rows = table[table["round"] == "2016"]
+    assert rows.loc[rows["indicator"].isin(["HH4", "i4214"]), "year"].max() == 2015
+    assert rows.loc[rows["indicator"] == "HH4", "economy"].nunique() > 130
+    for code in ("i112", "i271", "i4213tfbb", "i271mw", "HH6", "HH7", "mys", "ger_sec"):
+        assert rows.loc[rows["indicator"] == code, "year"].max() == 2016, code
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_reconstructed_counts_give_back_published_rates(table, build_raw, edition) -> None:
+    totals = _totals(_edition(table, edition), build_raw)
     population = build_raw._population()
-    idi = build_raw.idi_values().dropna(subset=["value"])
+    idi = build_raw.edition_values(edition).dropna(subset=["value"])
     per100 = idi[idi["column"] == "mbb_subs_per100"]
     keys = list(zip(per100["economy"], per100["year"], strict=True))
     counts = totals.reindex([(e, y, "i271mw") for e, y in keys]).to_numpy()
@@ -131,10 +207,8 @@ def test_reconstructed_counts_give_back_published_rates(table: pd.DataFrame, bui
         top = totals.reindex([(e, y, numerator) for e, y in keys]).to_numpy()
         bottom = totals.reindex([(e, y, denominator) for e, y in keys]).to_numpy()
         ratio = top / bottom
-        found = ~np.isnan(ratio)
-        assert found.mean() > 0.99
-        published = rows["value"].to_numpy()[found]
-        error = np.abs(ratio[found] - published) / np.maximum(published, 1)
+        assert not np.isnan(ratio).any()  # every published figure has its denominator
+        error = np.abs(ratio - rows["value"].to_numpy()) / np.maximum(rows["value"], 1)
         assert error.max() <= RATIO_TOLERANCE
 
 
@@ -146,8 +220,8 @@ def _parts(table: pd.DataFrame, indicator: str, dimension: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("indicator", ["HH7", "HH18", "HH15"])
-def test_synthetic_sex_values_bracket_the_total(table: pd.DataFrame, indicator: str) -> None:
-    wide = _parts(table, indicator, "sex").dropna()
+def test_synthetic_sex_values_bracket_the_total(latest: pd.DataFrame, indicator: str) -> None:
+    wide = _parts(latest, indicator, "sex").dropna()
     assert len(wide) > 100
     assert (wide["F"] <= wide["_T"] + ROUNDING).all()
     assert (wide["M"] >= wide["_T"] - ROUNDING).all()
@@ -155,25 +229,25 @@ def test_synthetic_sex_values_bracket_the_total(table: pd.DataFrame, indicator: 
 
 
 @pytest.mark.parametrize("indicator", ["HH7", "HH18"])
-def test_synthetic_age_groups_order(table: pd.DataFrame, indicator: str) -> None:
-    wide = _parts(table, indicator, "age").dropna()
+def test_synthetic_age_groups_order(latest: pd.DataFrame, indicator: str) -> None:
+    wide = _parts(latest, indicator, "age").dropna()
     assert (wide["Y15T24"] >= wide["_T"] - ROUNDING).all()
     assert (wide["Y_GE75"] <= wide["_T"] + ROUNDING).all()
     assert wide.le(100).all().all() and wide.ge(0).all().all()
 
 
 @pytest.mark.parametrize("dimension", ["speed", "technology"])
-def test_synthetic_tiers_add_up_exactly(table: pd.DataFrame, dimension: str) -> None:
-    wide = _parts(table, "i4213tfbb", dimension).dropna()
+def test_synthetic_tiers_add_up_exactly(latest: pd.DataFrame, dimension: str) -> None:
+    wide = _parts(latest, "i4213tfbb", dimension).dropna()
     assert len(wide) > 400
     parts = wide.drop(columns="_T").sum(axis=1)
     assert (parts == wide["_T"]).all()
     assert (wide >= 0).all().all()
 
 
-def test_synthetic_area_values_bracket_the_total(table: pd.DataFrame) -> None:
+def test_synthetic_area_values_bracket_the_total(latest: pd.DataFrame) -> None:
     for indicator in ("HH4", "HH6", "HH7", "HH18"):
-        wide = _parts(table, indicator, "area").dropna()
+        wide = _parts(latest, indicator, "area").dropna()
         assert (wide["R"] <= wide["_T"] + ROUNDING).all(), indicator
         assert (wide["U"] >= wide["_T"] - ROUNDING).all(), indicator
         assert wide.le(100).all().all(), indicator
@@ -207,16 +281,22 @@ def test_flawed_returns_raise_exactly_the_expected_ingest_codes(flawed: pd.DataF
         assert found == expected, row.file
 
 
-def test_clean_returns_ingest_to_the_source_values(build_raw, table: pd.DataFrame) -> None:
-    """End to end: template → ingest gives back every value of the source table, flags too."""
+@pytest.mark.parametrize("round_id", ["2016", "2024", LATEST])
+def test_clean_returns_ingest_to_the_source_values(build_raw, table, round_id: str) -> None:
+    """End to end: template or long CSV → ingest gives back every value of the source table."""
     from pipeline.ingest import ingest_paths
 
     sample = ["ALB", "KOR", "MDV", "ZAF"]
     kinds = ("admin", "household")
-    paths = [RAW / kind / f"{e}_2023_{kind}.xlsx" for e in sample for kind in kinds]
+    paths = (
+        [RAW / LATEST / kind / f"{e}_2023_{kind}.xlsx" for e in sample for kind in kinds]
+        if round_id == LATEST
+        else [RAW / round_id / f"{e}_{round_id}.csv" for e in sample]
+    )
     result = ingest_paths(paths, RAW)
     assert result.findings.empty
-    expected = table[table["economy"].isin(sample)]
+    assert set(result.observations["round"]) == {round_id}
+    expected = table[table["economy"].isin(sample) & (table["round"] == round_id)]
     merged = expected.merge(result.observations, on=build_raw.KEY, how="outer", indicator=True)
     assert (merged["_merge"] == "both").all()
     assert np.allclose(merged["value_x"], merged["value_y"], rtol=1e-12, atol=0)
@@ -228,7 +308,7 @@ def test_rebuild_comparison_notices_an_edited_cell(build_raw, tmp_path: Path) ->
 
     for side in ("shipped", "edited"):
         (tmp_path / side / "admin").mkdir(parents=True)
-        source = RAW / "admin" / "ALB_2023_admin.xlsx"
+        source = RAW / LATEST / "admin" / "ALB_2023_admin.xlsx"
         (tmp_path / side / "admin" / source.name).write_bytes(source.read_bytes())
     assert build_raw.differences(tmp_path / "shipped", tmp_path / "edited") == []
     edited = tmp_path / "edited" / "admin" / "ALB_2023_admin.xlsx"
