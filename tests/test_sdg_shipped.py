@@ -1,7 +1,8 @@
 """End to end on shipped returns: ingest → SDG series equal the published figures (issue #6).
 
-raw/README.md documents where each shipped value comes from: HH7, HH18, 3G/4G coverage from
-ITU's IDI dataset, else ITU DataHub (i99H, xHH18_IDI, i271pop/G/GA/G5_pop, i4213tfbb). So for
+raw/README.md documents where each shipped value comes from: the questionnaires of the latest
+round (raw/2025-12/) carry ITU DataHub's series (i99H, xHH18_IDI, i271pop/G/GA/G5_pop,
+i4213tfbb), else the latest IDI dataset figure. So for
 those economy-years the SDG series must equal a published figure: the as-reported series
 exactly, IT_NET_BBND (computed from i4213tfbb and ITU population) the DataHub i992b within
 ``PER_100_TOLERANCE``. Reference: tests/data/sdg/published_2021_2023.csv (PROVENANCE.md).
