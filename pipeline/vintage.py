@@ -53,3 +53,12 @@ def as_of(observations: pd.DataFrame, date: str | dt.date) -> pd.DataFrame:
 def current(observations: pd.DataFrame) -> pd.DataFrame:
     """One row per key: the latest value of every key, whatever its date."""
     return as_of(observations, LATEST)
+
+
+def known(observations: pd.DataFrame, date: str | dt.date | None = None) -> pd.DataFrame:
+    """The observations as known on ``date`` (default: now), for the stages that read the
+    ingested table: one row per key. A table without vintage columns (an older processed
+    folder, a hand-made table) is returned as it is."""
+    if "submitted" not in observations:
+        return observations
+    return as_of(observations, LATEST if date is None else date)

@@ -91,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     observations = read_table(args.processed / "ingest", "observations")
     date = cutoff(methodology, args.as_of)
-    if "submitted" in observations:
-        observations = vintage.as_of(observations, date)
+    observations = vintage.known(observations, date)
     years = [args.year - 1, args.year] if args.year else None
     result = compute_edition(
         observations, methodology, reference.population(), reference.economies(), years

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import reference
+from pipeline import reference, vintage
 from pipeline.derive import with_derived
 from pipeline.store import read_table
 
@@ -70,7 +70,7 @@ def load_bundle(processed: Path) -> Bundle:
     what it can.
     """
     processed = Path(processed)
-    observations = read_table(processed / "ingest", "observations")
+    observations = vintage.known(read_table(processed / "ingest", "observations"))
     return Bundle(
         observations=with_derived(observations, reference.population()),
         findings=_optional(processed / "validate", "findings"),

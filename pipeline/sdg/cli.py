@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline import reference
+from pipeline import reference, vintage
 from pipeline.dictionary import indicators
 from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.paths import PROCESSED
@@ -70,7 +70,7 @@ def handle(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USAGE
     processed = Path(args.processed)
-    observations = read_table(processed / "ingest", "observations")
+    observations = vintage.known(read_table(processed / "ingest", "observations"))
     tables = run(
         observations,
         reference.population(),

@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline import choices, reference
+from pipeline import choices, reference, vintage
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from pipeline.index.cli import cutoff
 from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, edition_path, load
 from pipeline.paths import PROCESSED
@@ -56,7 +57,9 @@ def _model(edition: str, processed: Path) -> IndexModel:
     if edition == ASEM:
         return coinr.asem_model(coinr.COINR_REFERENCE)
     methodology = load(edition_path(edition))
-    observations = read_table(processed / "ingest", "observations")
+    # The edition as the index stage computes it: from the values known at its cutoff.
+    observations = vintage.known(read_table(processed / "ingest", "observations"),
+                                 cutoff(methodology, None))  # fmt: skip
     year = methodology.reference_year
     result = compute_edition(
         observations,

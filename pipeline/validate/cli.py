@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import choices
+from pipeline import choices, vintage
 from pipeline.findings import EXIT_USAGE, concat_findings, exit_code
 from pipeline.paths import PROCESSED, RAW
 from pipeline.progress import progress, say
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if not any((source / f"observations.{ext}").exists() for ext in ("parquet", "csv")):
         say(f"ictstats validate: no observations in {source}; run ictstats ingest first")
         return EXIT_USAGE
-    observations = read_table(source, "observations")
+    observations = vintage.known(read_table(source, "observations"))
     written = any((source / f"findings.{ext}").exists() for ext in ("parquet", "csv"))
     ingest = read_table(source, "findings") if written else None
     if args.economy:
