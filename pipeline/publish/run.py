@@ -139,15 +139,19 @@ def first_steps(raw: Path, staging: Path, previous: Path | None = None) -> list[
 
 def index_steps(staging: Path, years: set[int]) -> list[Step]:
     """One step per shipped edition whose reference year is among the data years."""
+    from pipeline.index.cli import cutoff
     from pipeline.index.methodology import available_editions, edition_path, load
 
     steps = []
     for name in available_editions():
-        year = load(edition_path(name)).reference_year
+        methodology = load(edition_path(name))
+        year = methodology.reference_year
         if year is None or year not in years:
             continue
         argv = ["index", "--edition", name, "--year", str(year), "--processed", str(staging)]
-        parameters = {"edition": name, "year": year, "file": f"schemas/indices/{name}.toml"}
+        # Each edition is computed from the values known at its cutoff (``as_of``).
+        parameters = {"edition": name, "year": year, "file": f"schemas/indices/{name}.toml",
+                      "as_of": cutoff(methodology, None)}  # fmt: skip
         steps.append(Step(f"index {name}", argv, "compute_edition", parameters, counts.index(name)))
     return steps
 
