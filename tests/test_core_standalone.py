@@ -176,3 +176,26 @@ def test_progress_into_a_file_is_plain_lines(capsys: pytest.CaptureFixture[str])
     assert "\r" not in "".join(lines)
     assert 1 <= len(lines) <= 4
     assert all(PROGRESS_LINE.match(line) for line in lines)
+
+
+@pytest.mark.slow
+def test_run_json_summary_on_a_small_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    for economy in ("KEN", "BRA", "DEU", "THA", "PER", "NOR"):
+        for path in paths.RAW.rglob(f"{economy}_*.xlsx"):
+            target = raw / path.relative_to(paths.RAW)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    processed = tmp_path / "processed"
+    code = main(["run", "--json", "-q", "--raw", str(raw), "--processed", str(processed)])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["exit_code"] == code
+    stages = [stage["stage"] for stage in summary["stages"]]
+    assert stages[:2] == ["ingest", "validate"] and stages[-1] == "publish"
+    assert summary["stages"][0]["counts"]["economies"] == 6
+    assert summary["outputs"]["files"] > 10
+    logged = (processed / "logs" / "ingest.txt").read_text(encoding="utf-8")
+    assert "\r" not in logged and "wrote" in logged
