@@ -15,6 +15,11 @@ Tables (``observations.submitted`` is NULL for an undated return, known from the
   earlier submission it ``supersedes`` (same economy, kind and round, different bytes);
 * ``observations`` — every ingested value with its round, submission and source cell;
 * ``decisions`` — decisions on validation findings (filled by a later stage; schema only).
+
+The ``as_of(date)`` table macro picks each key's latest vintage with ``arg_max`` over a
+``GROUP BY`` and fetches the winning rows by ``rowid`` (rows are never deleted, so row ids are
+stable): on 2 M rows that is several times faster than a ``row_number()`` window, which has
+to sort every column.
 """
 
 from __future__ import annotations
@@ -77,12 +82,11 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE OR REPLACE MACRO known_from(submitted) AS coalesce(submitted, {UNDATED});
 CREATE OR REPLACE MACRO as_of(cutoff) AS TABLE
-    SELECT * FROM observations
-    WHERE known_from(submitted) <= CAST(cutoff AS DATE)
-    QUALIFY row_number() OVER (
-        PARTITION BY {KEY_SQL}
-        ORDER BY known_from(submitted) DESC, round DESC, sequence DESC
-    ) = 1;
+    SELECT * FROM observations WHERE rowid IN (
+        SELECT arg_max(rowid, (known_from(submitted), round, sequence)) FROM observations
+        WHERE known_from(submitted) <= CAST(cutoff AS DATE)
+        GROUP BY {KEY_SQL}
+    );
 """
 
 
