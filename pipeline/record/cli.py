@@ -24,7 +24,17 @@ from pipeline.record import query
 from pipeline.record.schema import connect
 from pipeline.vintage import iso_date
 
-SHOWN = ["year", "breakdown", "value", "revision", "event", "status", "round", "known_from"]
+SHOWN = [
+    "year",
+    "breakdown",
+    "value",
+    "revision",
+    "event",
+    "status",
+    "round",
+    "known_from",
+    "vintage",
+]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
