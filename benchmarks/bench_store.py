@@ -105,7 +105,7 @@ def main() -> None:
         start = time.perf_counter()
         for offset in range(args.rounds):
             append(store, *synthetic_round(FIRST_ROUND + offset, codes, args.series, offset))
-        rows = store.execute("SELECT count(*) FROM observations").fetchone()[0]
+        rows = store.execute("SELECT count(*) FROM observations").fetchall()[0][0]
         print(f"history: {rows:,} rows, {args.rounds} rounds, {len(codes)} economies "
               f"(built in {time.perf_counter() - start:.1f} s)")  # fmt: skip
         new_round = synthetic_round(FIRST_ROUND + args.rounds, codes, args.series, args.rounds)
@@ -119,7 +119,7 @@ def main() -> None:
             seconds, frame = timed(lambda d=date: query.as_of(store, d), args.repeat)
             print(f"as-of {date} (SQL → pandas): {len(frame):,} rows in {seconds:.3f} s")
         in_db = "SELECT count(*) FROM as_of(?)"
-        seconds, _ = timed(lambda: store.execute(in_db, [cutoff]).fetchone(), args.repeat)
+        seconds, _ = timed(lambda: store.execute(in_db, [cutoff]).fetchall()[0], args.repeat)
         print(f"as-of {cutoff} (inside DuckDB): {seconds:.3f} s")
         exported = query.observations(store)
         seconds, frame = timed(lambda: as_of(exported, cutoff), args.repeat)

@@ -28,7 +28,7 @@ def history(tmp_path: Path, *args: str) -> int:
 
 def vintages(tmp_path: Path) -> int:
     with duckdb.connect(str(tmp_path / "store" / "ictstats.duckdb"), read_only=True) as store:
-        return store.execute("SELECT count(*) FROM vintages").fetchone()[0]
+        return store.execute("SELECT count(*) FROM vintages").fetchall()[0][0]
 
 
 @pytest.fixture

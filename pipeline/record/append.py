@@ -106,7 +106,7 @@ def append(
 def _next(connection: duckdb.DuckDBPyConnection, column: str, table: str) -> int:
     """One more than the largest ``column`` of ``table`` (1 in an empty store)."""
     return int(
-        connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+        connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchall()[0][0]
     )
 
 
@@ -127,7 +127,7 @@ def _insert(
                   CAST(nullif(o.submitted, '') AS DATE), o.submission, f.vintage, f.sequence
            FROM incoming o JOIN fresh_submissions f
              ON o.submission = f.submission AND o.source_file = f.source_file"""
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     connection.unregister("incoming")
     connection.unregister("fresh_submissions")
     return int(inserted)

@@ -100,7 +100,7 @@ def handle_history(args: argparse.Namespace) -> int:
         codes = connection.execute(
             "SELECT list(DISTINCT economy ORDER BY economy), list(DISTINCT indicator"
             " ORDER BY indicator) FROM observations"
-        ).fetchone()
+        ).fetchall()[0]
         try:
             economy = _match(args.economy, codes[0] or [], "economy")
             indicator = _match(args.indicator, codes[1] or [], "indicator")

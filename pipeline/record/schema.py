@@ -105,9 +105,15 @@ def connect(store_dir: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConne
     if read_only:
         if not path.is_file():
             raise FileNotFoundError(f"no store of record at {path} (run `ictstats ingest` first)")
-        return duckdb.connect(str(path), read_only=True)
+        return quiet(duckdb.connect(str(path), read_only=True))
     path.parent.mkdir(parents=True, exist_ok=True)
-    return create(duckdb.connect(str(path)))
+    return create(quiet(duckdb.connect(str(path))))
+
+
+def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No DuckDB progress bar: it would print into the command's stdout on a slow query."""
+    connection.execute("SET enable_progress_bar = false").fetchall()
+    return connection
 
 
 def create(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
