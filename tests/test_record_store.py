@@ -164,3 +164,9 @@ def test_sql_as_of_equals_pandas_as_of(specs: list[tuple], date: str) -> None:
         from_pandas.sort_values(order).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_decisions_table_waits_for_the_validation_cycle(store: duckdb.DuckDBPyConnection) -> None:
+    columns = store.execute("SELECT column_name FROM (DESCRIBE decisions)").fetchall()
+    assert [c for (c,) in columns] == ["finding_id", "decision", "who", "when", "note", "source"]
+    assert count(store, "decisions") == 0
