@@ -17,9 +17,9 @@ Tables (``observations.submitted`` is NULL for an undated return, known from the
 * ``decisions`` — decisions on validation findings (filled by a later stage; schema only).
 
 The ``as_of(date)`` table macro picks each key's latest vintage with ``arg_max`` over a
-``GROUP BY`` and fetches the winning rows by ``rowid`` (rows are never deleted, so row ids are
+``GROUP BY`` and joins the winning rows back by ``rowid`` (rows are never deleted, so row ids are
 stable): on 2 M rows that is several times faster than a ``row_number()`` window, which has
-to sort every column.
+to sort every column, and a join is faster than ``rowid IN (…)``.
 """
 
 from __future__ import annotations
@@ -82,11 +82,12 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE OR REPLACE MACRO known_from(submitted) AS coalesce(submitted, {UNDATED});
 CREATE OR REPLACE MACRO as_of(cutoff) AS TABLE
-    SELECT * FROM observations WHERE rowid IN (
-        SELECT arg_max(rowid, (known_from(submitted), round, sequence)) FROM observations
+    SELECT o.* FROM observations o JOIN (
+        SELECT arg_max(rowid, (known_from(submitted), round, sequence)) AS latest
+        FROM observations
         WHERE known_from(submitted) <= CAST(cutoff AS DATE)
         GROUP BY {KEY_SQL}
-    );
+    ) AS chosen ON o.rowid = chosen.latest;
 """
 
 
