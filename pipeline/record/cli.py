@@ -86,6 +86,15 @@ def _history_text(table: pd.DataFrame) -> str:
     return shown.to_string(index=False, na_rep="")
 
 
+def _usage_problem(args: argparse.Namespace, date: str | None) -> str | None:
+    """Why the options do not make a question, or None."""
+    if args.triangle and date is not None:
+        return "--as-of applies to the history, not to the triangle (it shows every release)"
+    if not args.triangle and args.economy is None:
+        return "--economy is required (or use --triangle)"
+    return None
+
+
 def handle_history(args: argparse.Namespace) -> int:
     """Print the history or the triangle; usage errors for unknown codes or a bad date."""
     try:
@@ -93,8 +102,9 @@ def handle_history(args: argparse.Namespace) -> int:
     except ValueError:
         say(f"ictstats history: --as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
         return EXIT_USAGE
-    if not args.triangle and args.economy is None:
-        say("ictstats history: --economy is required (or use --triangle)")
+    problem = _usage_problem(args, date)
+    if problem:
+        say(f"ictstats history: {problem}")
         return EXIT_USAGE
     with connect(args.store, read_only=True) as connection:
         codes = connection.execute(
@@ -109,6 +119,7 @@ def handle_history(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         if args.triangle:
             table = query.triangle(connection, indicator, economy)
+            table = table[table.index == args.year] if args.year is not None else table
         else:
             table = query.history(connection, economy, indicator, args.year, date)
     if args.json:
