@@ -117,7 +117,7 @@ def test_rerun_is_idempotent_and_failure_keeps_previous_outputs(run, tmp_path, m
     assert main(["run", "--raw", str(RAW), "--processed", str(target)]) == EXIT_USAGE
     after = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
-    # the store of record sits beside processed/ (a run adds to it, never replaces it)
+    # no staging folder left behind; the store of record beside processed/ only ever grows
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "store"]
 
 
