@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from pipeline.cli import main
 from pipeline.ingest import ingest_folder, ingest_paths
 from pipeline.paths import RAW
-from pipeline.vintage import current
 from pipeline.reference import population
 from pipeline.store import read_table, write_table
 from pipeline.validate import validate
+from pipeline.vintage import current
 
 MAPPING = Path(__file__).parent / "data" / "validate" / "flawed_rules.csv"
 #: The collection round with the questionnaires and the flawed returns (raw/README.md).
