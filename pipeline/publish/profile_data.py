@@ -17,7 +17,7 @@ from pipeline.observations import DIMENSION_NAMES, TOTAL
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.groups import membership
 from pipeline.publish.indicators import value_markers
-from pipeline.publish.layout import edition_title, marker
+from pipeline.publish.layout import edition_title, marker, text
 from pipeline.publish.profile_chart import ProfileCanvas
 from pipeline.publish.tables import node_order
 
@@ -85,7 +85,7 @@ def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
             "Year": scores["year"].astype(int).astype(str),
             "Score": scores["node_name"],
             "Value": scores["score"],
-            "Rank": rank.where(scores["rank"].notna(), ".."),
+            "Rank": rank.where(scores["rank"].notna(), text()["workbook"]["missing"]),
             "Region mean": scores["region_mean"],
             "Previous value": scores["previous_score"],
             "Previous rank": scores["previous_rank"].astype("Int64"),

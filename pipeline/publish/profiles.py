@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.dictionary import indicators
 from pipeline.publish import html
 from pipeline.publish.bundle import Bundle
-from pipeline.publish.layout import edition_title, marker, marker_legend, text
+from pipeline.publish.layout import edition_title, marker, marker_legend, source_line, text
 from pipeline.publish.profile_chart import ALT
 from pipeline.publish.profile_data import ProfileData, prepare
 
@@ -62,7 +62,7 @@ def _value_tables(code: str, data: ProfileData) -> str:
     return html.frame_table(shown, "National totals, latest years", marks)
 
 
-def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
+def render_profile(code: str, info: pd.Series, data: ProfileData, source: str = "") -> str:
     """The HTML page of one economy (``info``: its row of the economy reference)."""
     name = str(info["name"]) if pd.notna(info["name"]) else code
     region = str(info["itu_region"]) if pd.notna(info["itu_region"]) else "no ITU region"
@@ -70,7 +70,7 @@ def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
     headline = scores[scores["edition"] == data.headline] if scores is not None else None
     values, reported = _value_tables(code, data), data.reported.get(code, set())
     shown = {marker(name) for name in ("estimate", "break", "imputed")}
-    legend = [*marker_legend(shown), text()["workbook"]["missing_note"], text()["source"]]
+    legend = [*marker_legend(shown), text()["workbook"]["missing_note"], source]
     return TEMPLATE.substitute(
         name=html.escape(name),
         code=code,
@@ -105,4 +105,5 @@ def render_profiles(bundle: Bundle) -> dict[str, str]:
     data = prepare(bundle)
     codes = profile_codes(bundle)
     info = bundle.economies.set_index("economy").reindex(codes)
-    return {code: render_profile(code, info.loc[code], data) for code in codes}
+    source = source_line(bundle.observations)
+    return {code: render_profile(code, info.loc[code], data, source) for code in codes}

@@ -18,7 +18,7 @@ from pipeline.publish import html
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.charts import overview_charts
 from pipeline.publish.indicators import data_tables
-from pipeline.publish.layout import PublicationTable, edition_title
+from pipeline.publish.layout import PublicationTable, edition_title, source_line
 from pipeline.publish.profiles import render_profiles
 from pipeline.publish.tables import index_tables
 from pipeline.publish.workbook import build_workbook
@@ -94,7 +94,7 @@ def publish(bundle: Bundle) -> Publication:
     profiles = render_profiles(bundle)
     return Publication(
         tables=tables,
-        workbook=build_workbook(tables, subtitle),
+        workbook=build_workbook(tables, subtitle, source_line(bundle.observations)),
         charts=charts,
         profiles=profiles,
         overview=_overview(bundle, tables, charts, profiles),
