@@ -47,7 +47,8 @@ def table(
             cells.append(f"<td{css}>{text}{escape(mark)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     title = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="scroll">{table}</div>'  # scrolls inside, not the page, on phones
 
 
 def bullet_list(items: Iterable[str]) -> str:
