@@ -15,6 +15,7 @@ import pandas as pd
 from pipeline.dictionary import indicators
 from pipeline.observations import DIMENSION_NAMES, TOTAL
 from pipeline.publish.bundle import Bundle
+from pipeline.publish.datapackage import datahub_codes
 from pipeline.publish.layout import PublicationTable, make_table, marker, text
 from pipeline.sdg.definitions import load_methodology
 
@@ -65,6 +66,7 @@ def indicator_table(bundle: Bundle, questionnaire: str, year: int) -> Publicatio
             "ISO3": rows["economy"].to_numpy(),
             "Indicator": rows["indicator"].map(dictionary["name"]).to_numpy(),
             "Indicator code": rows["indicator"].to_numpy(),
+            "DataHub code": rows["indicator"].map(datahub_codes()).fillna("").to_numpy(),
             "Unit": units.to_numpy(),
             "Year": rows["year"].astype("int64").to_numpy(),
             "Value": rows["value"].to_numpy(dtype=float),

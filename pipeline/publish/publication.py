@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 
 from pipeline import __version__
@@ -19,9 +21,10 @@ from pipeline.publish.audit_charts import audit_charts
 from pipeline.publish.audit_tables import audit_tables
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.charts import chart_alts, overview_charts
+from pipeline.publish.datapackage import publication_package, published_data
 from pipeline.publish.definitions import definitions_table
 from pipeline.publish.indicators import data_tables
-from pipeline.publish.layout import PublicationTable, edition_title, source_line
+from pipeline.publish.layout import PublicationTable, edition_title, source_line, text
 from pipeline.publish.profiles import render_profiles
 from pipeline.publish.tables import index_tables
 from pipeline.publish.workbook import build_workbook
@@ -40,6 +43,10 @@ class Publication:
     overview: str
     #: Alt text of each chart (what it shows), keyed like ``charts``.
     alts: dict[str, str] = field(default_factory=dict)
+    #: Long tables published as ``data/<name>.csv`` (observations, SDG series …).
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The Frictionless ``datapackage.json`` descriptor of every CSV.
+    datapackage: dict[str, Any] = field(default_factory=dict)
 
 
 def reference_year(bundle: Bundle) -> int:
@@ -105,6 +112,8 @@ def publish(bundle: Bundle) -> Publication:
     for name, (png, alt) in audit_charts(bundle).items():
         charts[name], alts[name] = png, alt
     profiles = render_profiles(bundle)
+    data = published_data(bundle)
+    title = text()["workbook"]["title"]
     return Publication(
         tables=tables,
         workbook=build_workbook(tables, subtitle, source_line(bundle.observations)),
@@ -112,4 +121,6 @@ def publish(bundle: Bundle) -> Publication:
         profiles=profiles,
         overview=_overview(bundle, tables, charts, profiles, alts),
         alts=alts,
+        data=data,
+        datapackage=publication_package(tables, data, title, __version__),
     )
