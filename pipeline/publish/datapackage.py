@@ -149,7 +149,7 @@ def published_data(bundle: Any) -> dict[str, pd.DataFrame]:
         series = with_datahub_code(series, "_source").drop(columns="_source")
         out["sdg_series"] = series
     if not bundle.sdg_aggregates.empty:
-        out["sdg_aggregates"] = bundle.sdg_aggregates
+        out["sdg_aggregates_all"] = bundle.sdg_aggregates  # every group, withheld too
     return out
 
 
@@ -161,6 +161,10 @@ def publication_package(
 
     series_codes = [d.code for d in load_methodology().series]
     sdg = sdg_code_lists(series_codes)
+    names = {table.name for table in tables}
+    clash = names & set(data)
+    if clash:  # resource names must be unique in a data package
+        raise ValueError(f"data tables named like publication tables: {sorted(clash)}")
     resources = []
     for name, frame in data.items():
         enums = sdg if name.startswith("sdg_") else code_lists()

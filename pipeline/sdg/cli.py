@@ -57,7 +57,16 @@ def closing_note(tables: SdgTables) -> str:
         how="left",
     )
     lines = ["SDG series × economies:", counts.to_string(index=False)]
-    lines.append(f"SDMX-CSV rows: {len(tables.sdmx)}")
+    lines.append(f"SDMX-CSV rows: {len(tables.sdmx)} (SDMX-ML 2.1 generic data: the same rows)")
+    threshold = load_methodology().sdmx.get("aggregate_min_coverage", 0.0)
+    aggregates = tables.aggregates
+    short = aggregates["published"] & aggregates["m49"].notna()
+    short &= aggregates["coverage"].lt(threshold)
+    if short.any():
+        lines.append(
+            f"Aggregates published but not sent (coverage below {threshold:.0%}): "
+            f"{int(short.sum())}"
+        )
     if not tables.left_out.empty:
         lines += ["Left out of SDMX-CSV:", tables.left_out.to_string(index=False)]
     return "\n".join(lines)
