@@ -122,8 +122,10 @@ def sdg_economies(bundle: Bundle, year: int) -> PublicationTable | None:
         }
     )
     markers = pd.DataFrame({"Value": np.where(rows["obs_status"].eq("E"), marker("estimate"), "")})
-    formats = {"Value": "#,##0.0", "Year": "0"}
-    return make_table("sdg_economies", "sdg_economies", frame, markers, formats, year=year)
+    counts = rows["unit"].eq("NUMBER").to_numpy()
+    row_formats = {"Value": tuple(np.where(counts, "#,##0", "#,##0.0"))}
+    table = make_table("sdg_economies", "sdg_economies", frame, markers, {"Year": "0"}, year=year)
+    return replace(table, row_formats=row_formats)
 
 
 def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
@@ -153,7 +155,11 @@ def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
                 ~rows["group_type"].isin(["income_group", "low_middle_income"]),
                 rows["group"].map(income),
             ),
-            "M49 code": rows["m49"].astype("Int64"),
+            # ITU regions have no M49 code: not applicable, not missing
+            "M49 code": rows["m49"]
+            .astype("Int64")
+            .astype("string")
+            .fillna(text()["workbook"]["not_applicable"]),
             "Year": rows["year"].astype("Int64"),
             "Value": rows["value"].round(1),
             "Coverage (%)": (100 * rows["coverage"]).round(1),
@@ -162,7 +168,7 @@ def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
         }
     )
     formats = {"Value": "0.0", "Coverage (%)": "0.0", "Year": "0"}
-    formats |= {"Economies with data": "0", "Economies in group": "0", "M49 code": "0"}
+    formats |= {"Economies with data": "0", "Economies in group": "0"}
     return make_table("sdg_aggregates", "sdg_aggregates", frame, None, formats, year=year)
 
 

@@ -42,6 +42,12 @@ MAX_WIDTH, MIN_WIDTH = 40, 8
 COLUMNS_PER_PAGE = 14
 
 
+def _fit_height(sheet: Worksheet, row: int, texts: list[str], widths: list[int]) -> None:
+    """Row height for wrapped text (spreadsheet programs do not grow rows on their own)."""
+    lines = max(math.ceil(len(str(t)) / max(w - 4, 1)) for t, w in zip(texts, widths, strict=True))
+    sheet.row_dimensions[row].height = 15 * max(lines, 1)
+
+
 def _lines_above(sheet: Worksheet, lines: list[str]) -> int:
     """Title in A1 then one line per row; returns the header row (directly below)."""
     sheet["A1"] = lines[0]
@@ -121,7 +127,8 @@ def add_table_sheet(
     if whole:
         lines.append(wording["table_notes"].format(notes=", ".join(whole)))
     lines.append(source)
-    if table.frame.select_dtypes("number").isna().to_numpy().any():
+    shorthand = table.frame.select_dtypes("number").isna().to_numpy().any()
+    if shorthand or table.frame.isin([wording["not_applicable"]]).to_numpy().any():
         lines.append(wording["shorthand"])
     header_row = _lines_above(sheet, lines)
     _write_frame(sheet, frame, header_row, table.name)
@@ -141,12 +148,15 @@ def _cover(book: Workbook, subtitle: str, source: str) -> None:
     rows += [("About this workbook", HEADING), *((line, None) for line in wording["about"])]
     rows += [("Source", HEADING), (source, None), ("Shorthand", HEADING)]
     rows += [(wording["shorthand"], None), (wording["missing_note"], None)]
+    rows += [(wording["not_applicable_note"], None)]
     rows += [("Notes", HEADING), ("Every note is numbered in the Notes worksheet.", None)]
     rows += [("Contact", HEADING), (wording["contact"], None)]
     for row, (value, font) in enumerate(rows, start=1):
         cell = sheet.cell(row=row, column=1, value=value)
-        cell.font = font or Font()
-    sheet.column_dimensions["A"].width = 120
+        cell.font, cell.alignment = font or Font(), WRAP
+        _fit_height(sheet, row, [value], [90])
+    sheet.column_dimensions["A"].width = 90
+    _printable(sheet, 1, 1)
 
 
 def _contents(book: Workbook, tables: list[PublicationTable]) -> None:
@@ -166,6 +176,7 @@ def _contents(book: Workbook, tables: list[PublicationTable]) -> None:
     for letter, width in zip("ABC", (28, 100, 8), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
+    _printable(sheet, 3, header_row)
 
 
 def _notes_sheet(book: Workbook, notes: NoteRegistry) -> None:
@@ -173,11 +184,16 @@ def _notes_sheet(book: Workbook, notes: NoteRegistry) -> None:
     lines = ["Notes", "This worksheet contains one table. Tables refer to notes as [note n]."]
     header_row = _lines_above(sheet, lines)
     _write_frame(sheet, notes.frame(), header_row, "notes")
-    for row in range(header_row + 1, header_row + 1 + len(notes.texts)):
-        sheet.cell(row=row, column=2).alignment = WRAP
-    for letter, width in zip("ABC", (12, 110, 30), strict=True):
+    frame = notes.frame()
+    for offset, row in enumerate(range(header_row + 1, header_row + 1 + len(frame))):
+        for column in (1, 2, 3):
+            sheet.cell(row=row, column=column).alignment = WRAP
+        texts = [frame.iloc[offset, 1], frame.iloc[offset, 2]]
+        _fit_height(sheet, row, texts, [100, 40])
+    for letter, width in zip("ABC", (12, 110, 45), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
+    _printable(sheet, 3, header_row)
 
 
 def _properties(book: Workbook) -> None:
