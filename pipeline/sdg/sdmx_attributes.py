@@ -47,7 +47,12 @@ def split_footnotes(footnotes: pd.Series, sdmx: dict[str, Any]) -> pd.DataFrame:
     parts = parts.loc[parts.ne("")]
     age = age_code(parts)
     known_age = age.isin(sdmx["age_scope"]["codes"])
-    comment = _starts(parts, sdmx["nature"]["comment_parts"]) | (age.notna() & ~known_age)
+    words = r"\b(?:" + "|".join(map(re.escape, sdmx["nature"]["comment_words"])) + r")(?!\w)"
+    sentence = parts.str.endswith(".") & parts.str.split().str.len().ge(6)
+    statement = parts.str.contains(words, case=False, regex=True) | sentence
+    statement |= ~parts.str.match(r"[^\W\d_]")  # starts with a digit or a sign
+    comment = _starts(parts, sdmx["nature"]["comment_parts"]) | statement
+    comment = (comment & age.isna()) | (age.notna() & ~known_age)
     estimate = _starts(parts, sdmx["nature"]["custodian_estimate"])
     source = ~comment & age.isna()
 
