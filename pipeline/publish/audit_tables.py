@@ -20,6 +20,21 @@ def _year(bundle: Bundle, edition: str) -> int:
     return int(bundle.scores.loc[bundle.scores["edition"] == edition, "year"].max())
 
 
+def _audit_table(
+    bundle: Bundle, edition: str, kind: str, frame: pd.DataFrame, formats: dict[str, str]
+) -> PublicationTable:
+    """Table ``<edition>_audit_<kind>`` with the ``[tables.audit_<kind>]`` title and notes."""
+    return make_table(
+        f"audit_{kind}",
+        f"{edition}_audit_{kind}",
+        frame,
+        None,
+        formats,
+        edition=edition_title(edition),
+        year=_year(bundle, edition),
+    )
+
+
 def stats_table(bundle: Bundle, edition: str) -> PublicationTable:
     names = audit.tree(bundle, edition).set_index("node")["name"]
     stats = audit.indicator_stats(bundle, edition)
@@ -43,15 +58,7 @@ def stats_table(bundle: Bundle, edition: str) -> PublicationTable:
     formats = {c: "#,##0.00" for c in ("Mean", "Median", "Standard deviation", "Minimum")}
     formats |= {"Maximum": "#,##0.00", "Skewness": TWO, "Kurtosis": TWO}
     formats |= {"Missing share (%)": "0.0", "Economies with a value": "0", "Outliers": "0"}
-    return make_table(
-        "audit_stats",
-        f"{edition}_audit_stats",
-        frame,
-        None,
-        formats,
-        edition=edition_title(edition),
-        year=_year(bundle, edition),
-    )
+    return _audit_table(bundle, edition, "stats", frame, formats)
 
 
 def correlation_table(bundle: Bundle, edition: str) -> PublicationTable:
@@ -71,15 +78,7 @@ def correlation_table(bundle: Bundle, edition: str) -> PublicationTable:
         }
     )
     formats = {"Correlation": TWO, "Level": "0", "Level compared with": "0"}
-    return make_table(
-        "audit_correlations",
-        f"{edition}_audit_correlations",
-        frame,
-        None,
-        formats,
-        edition=edition_title(edition),
-        year=_year(bundle, edition),
-    )
+    return _audit_table(bundle, edition, "correlations", frame, formats)
 
 
 def weights_table(bundle: Bundle, edition: str) -> PublicationTable:
@@ -96,14 +95,7 @@ def weights_table(bundle: Bundle, edition: str) -> PublicationTable:
         }
     )
     formats = {"Weight within parent": THREE, "Effective weight": THREE, "Level": "0"}
-    return make_table(
-        "audit_weights",
-        f"{edition}_audit_weights",
-        frame,
-        None,
-        formats,
-        edition=edition_title(edition),
-    )
+    return _audit_table(bundle, edition, "weights", frame, formats)
 
 
 def ranks_table(bundle: Bundle, edition: str) -> PublicationTable | None:
@@ -124,15 +116,7 @@ def ranks_table(bundle: Bundle, edition: str) -> PublicationTable | None:
     )
     formats = {"Score": "0.0", "Rank": "0", "Median rank": "0.0"}
     formats |= {"Rank, 5th percentile": "0.0", "Rank, 95th percentile": "0.0"}
-    return make_table(
-        "audit_ranks",
-        f"{edition}_audit_ranks",
-        frame,
-        None,
-        formats,
-        edition=edition_title(edition),
-        year=_year(bundle, edition),
-    )
+    return _audit_table(bundle, edition, "ranks", frame, formats)
 
 
 def audit_tables(bundle: Bundle) -> list[PublicationTable]:
