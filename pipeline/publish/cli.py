@@ -86,12 +86,14 @@ def publish_stage(processed: Path, target: Path) -> StageRecord:
     write_publication(publication, target)
     return StageRecord(
         stage="publish",
-        method="MISR-style workbook, economy profiles, charts",
+        method="Analysis Function workbook with audit sheets, economy profiles, charts, "
+        "Frictionless data package",
         parameters={"text": "pipeline/publish/tables.toml"},
         counts={
             "tables": len(publication.tables),
             "profiles": len(publication.profiles),
             "charts": len(publication.charts),
+            "data_package_resources": len(publication.datapackage.get("resources", [])),
         },
         seconds=round(time.perf_counter() - start, 2),
     )
