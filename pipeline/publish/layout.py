@@ -40,7 +40,8 @@ def marker_texts() -> dict[str, str]:
 
 def marker_labels() -> dict[str, str]:
     """Marker symbol → its label in the CSV copies (``estimate``, ``earlier year`` …)."""
-    return {m["symbol"]: m["label"] for m in text()["markers"].values()}
+    markers = text()["markers"]
+    return {m["symbol"]: m.get("label", key.replace("_", " ")) for key, m in markers.items()}
 
 
 def labels_of(cells: pd.Series) -> pd.Series:
