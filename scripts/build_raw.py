@@ -55,20 +55,10 @@ DIMENSIONS = ("sex", "age", "area", "speed", "technology", "skill")
 TOTAL = "_T"
 KEY = ["economy", "year", "indicator", *DIMENSIONS]
 COLUMNS = ["round", *KEY, "value", "estimate", "note", "origin"]
-#: ITU DataHub series code → questionnaire indicator (files: data/sources/itu_datahub_*/SOURCES.md).
+#: ITU DataHub series code → (source file, questionnaire indicator), from schemas/datahub_codes.csv.
 HUB_SERIES = {
-    "i99H": (HUB_DIR / "individuals_using_internet.csv", "HH7"),
-    "xHH6_IDI": (HUB_DIR / "households_internet_access.csv", "HH6"),
-    "xHH18_IDI": (HUB_DIR / "mobile_phone_ownership.csv", "HH18"),
-    "i271mw": (HUB_DIR / "active_mobile_broadband_subscriptions.csv", "i271mw"),
-    "i4213tfbb": (HUB_DIR / "fixed_broadband_subscriptions.csv", "i4213tfbb"),
-    "i271pop": (HUB_DIR / "population_coverage_mobile_network.csv", "i271pop"),
-    "i271G": (HUB_DIR / "population_coverage_mobile_network.csv", "i271G"),
-    "i271GA": (HUB_DIR / "population_coverage_mobile_network.csv", "i271GA"),
-    "i271G5_pop": (HUB_DIR / "population_coverage_mobile_network.csv", "i271G5"),
-    "i154_FBB5_GNI": (HUB_DIR / "fixed_broadband_price_5gb.csv", "i154_FBB5_GNI"),
-    "i271mb_5GB_GNI": (HUB_DIR / "data_only_mobile_broadband_basket_5gb.csv", "i271mb_5GB_GNI"),
-    "i271": (HUB_OLD / "mobile_cellular_subscriptions.csv", "i271"),
+    row.datahub_code: (SOURCES / row.datahub_file, row.indicator)
+    for row in pd.read_csv(REPO / "schemas" / "datahub_codes.csv", dtype=str).itertuples()
 }
 #: Priority of origins within the last round when two sources give the same key (lower wins):
 #: DataHub is the newer vintage of every figure it has.
