@@ -17,20 +17,23 @@ import pandas as pd
 
 from pipeline.dictionary import indicators
 from pipeline.ingest.cells import interpret
+from pipeline.ingest.discovery import discover, path_problem, source_name
 from pipeline.ingest.duplicates import resolve_duplicates
-from pipeline.ingest.longcsv import read_long_csv
+from pipeline.ingest.frame import conform
+from pipeline.ingest.notes import cap_notes
 from pipeline.ingest.pending import realise
+from pipeline.ingest.readers import read_any
+from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
-from pipeline.ingest.workbook import WorkbookRead, read_workbook
+from pipeline.ingest.worker import Worker
+from pipeline.ingest.workbook import WorkbookRead, file_finding
 from pipeline.observations import KEY, OBSERVATION_SCHEMA, empty_observations
 from pipeline.progress import progress
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
 CSV_SUFFIXES = (".csv",)
-#: Hidden files and Excel's "~$name.xlsx" lock files are never returns.
-IGNORED_PREFIXES = (".", "~$")
-#: Sheets read before their cells are interpreted together (bounds memory on big batches).
-CHUNK_SHEETS = 600
+#: Value cells read before they are interpreted together (bounds memory on big batches).
+CHUNK_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -40,21 +43,18 @@ class IngestResult:
     observations: pd.DataFrame
     findings: pd.DataFrame
     files: int = 0
+    #: Peak resident memory that reading one file added in the worker process (bytes).
+    peak_bytes: int = 0
 
 
 def return_files(raw_dir: Path) -> list[Path]:
-    """Return files in ``raw_dir`` (recursively), sorted; other files such as README are skipped."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
-    suffixes = WORKBOOK_SUFFIXES + CSV_SUFFIXES
-    return sorted(
-        path
-        for path in raw_dir.rglob("*")
-        if path.is_file()
-        and path.suffix.lower() in suffixes
-        and not path.name.startswith(IGNORED_PREFIXES)
-    )
+    """Every path under ``raw_dir`` that ingest must read or report, sorted.
+
+    That is every file a reader may take plus everything that must not disappear silently:
+    other files, folders that cannot be listed, symbolic links (never followed here). Only
+    the names in :data:`pipeline.ingest.discovery.IGNORED` are left out.
+    """
+    return discover(raw_dir)
 
 
 def known_economies() -> set[str] | None:
@@ -67,25 +67,43 @@ def known_economies() -> set[str] | None:
         return None
 
 
-def read_file(path: Path, root: Path, known: set[str] | None) -> WorkbookRead:
-    """Cells and findings of one return, by file type."""
-    try:
-        source_file = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        source_file = Path(path).name
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return read_long_csv(path, source_file, known)
-    return read_workbook(path, source_file, known)
+def read_file(
+    path: Path, root: Path, known: set[str] | None, worker: Worker | None = None
+) -> WorkbookRead:
+    """Cells and findings of one return, read by the reader the registry chooses.
+
+    Paths that are not a readable regular file inside ``root`` become one finding here; the
+    file itself is read in ``worker`` (a child process with a time budget) when one is given.
+    """
+    source_file, name_findings = source_name(path, root)
+    problem = path_problem(path, root, source_file)
+    if problem is not None:
+        return WorkbookRead(findings=[*name_findings, problem])
+    if worker is None:
+        read = read_any(path, source_file, known)
+    else:
+        read = _in_worker(worker, path, source_file, known)
+    read.findings[:0] = name_findings
+    return read
+
+
+def _in_worker(worker: Worker, path: Path, source_file: str, known: set[str] | None) -> WorkbookRead:
+    status, payload = worker.run(read_any, path, source_file, known, worker.limits)
+    if status == "ok":
+        return payload
+    code = {"slow": "ING-TOO-SLOW", "died": "ING-READER-CRASHED"}.get(status, "ING-NOT-WORKBOOK")
+    return WorkbookRead(findings=[file_finding(code, source_file, detail=str(payload))])
 
 
 def interpret_batch(plans: list, csv_cells: list[pd.DataFrame]) -> tuple[list, list]:
     """Observations and findings of a batch of planned sheets and CSV cells (vectorised)."""
     sheet_cells, findings = value_cells(plans)
-    cells = [frame for frame in (sheet_cells, *csv_cells) if not frame.empty]
+    cells = [conform(frame) for frame in (sheet_cells, *csv_cells) if not frame.empty]
     if not cells:
         return [], findings
-    observations, cell_findings = interpret(pd.concat(cells, ignore_index=True), indicators())
-    return [observations], [*findings, *cell_findings]
+    cells, note_findings = cap_notes(pd.concat(cells, ignore_index=True), LIMITS.note_chars)
+    observations, cell_findings = interpret(cells, indicators())
+    return [observations], [*findings, *note_findings, *cell_findings]
 
 
 def ingest_paths(
@@ -103,19 +121,11 @@ def ingest_paths(
     """
     paths = list(paths)
     known = known_economies() if known is None else known
-    reads = (read_file(Path(path), root, known) for path in paths)
-    if show_progress:
-        reads = progress(reads, total=len(paths), label="ingest")
-    produced, findings, plans, cells = [], [], [], []
-    for read in reads:
-        findings.extend(read.findings)
-        plans.extend(plan for plan in read.plans if plan.economy)
-        cells.extend([read.cells] if not read.cells.empty else [])
-        if len(plans) + len(cells) >= CHUNK_SHEETS:
-            made, found = interpret_batch(plans, cells)
-            produced, findings, plans, cells = [*produced, *made], [*findings, *found], [], []
-    made, found = interpret_batch(plans, cells)
-    produced, findings = [*produced, *made], [*findings, *found]
+    with Worker(LIMITS) as worker:
+        reads = (read_file(Path(path), root, known, worker) for path in paths)
+        if show_progress:
+            reads = progress(reads, total=len(paths), label="ingest")
+        produced, findings = _read_all(reads)
     observations = empty_observations()
     if produced:
         observations, duplicate_findings = resolve_duplicates(
@@ -125,7 +135,26 @@ def ingest_paths(
         observations = OBSERVATION_SCHEMA.validate(
             observations.sort_values([*KEY], kind="stable").reset_index(drop=True)
         )
-    return IngestResult(observations, realise(findings), files=len(paths))
+    return IngestResult(
+        observations, realise(findings), files=len(paths), peak_bytes=worker.peak_bytes
+    )
+
+
+def _read_all(reads: Iterable[WorkbookRead]) -> tuple[list, list]:
+    """Observations and findings of all reads, interpreted in chunks of about
+    :data:`CHUNK_CELLS` cells (memory holds one chunk of raw cells at a time)."""
+    produced, findings, plans, cells, size = [], [], [], [], 0
+    for read in reads:
+        findings.extend(read.findings)
+        mine = [plan for plan in read.plans if plan.economy]
+        plans.extend(mine)
+        cells.extend([read.cells] if not read.cells.empty else [])
+        size += len(read.cells) + sum(len(plan.body) * max(map(len, plan.body), default=0) for plan in mine)
+        if size >= CHUNK_CELLS:
+            made, found = interpret_batch(plans, cells)
+            produced, findings, plans, cells, size = [*produced, *made], [*findings, *found], [], [], 0
+    made, found = interpret_batch(plans, cells)
+    return [*produced, *made], [*findings, *found]
 
 
 def ingest_folder(raw_dir: Path, known: set[str] | None = None, **options: bool) -> IngestResult:

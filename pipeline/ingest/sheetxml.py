@@ -1,37 +1,49 @@
-"""What the streaming reader cannot see: hidden rows, merged cells, formulas without results.
+"""What a value reader cannot see: hidden rows and columns, merged cells, formulas without results.
 
-openpyxl's read-only mode streams cell values with bounded memory but drops row visibility and
-merged ranges, and with ``data_only=True`` a formula whose result was never saved reads as an
-empty cell. Issue #2 part 6 needs all three, so this module scans each worksheet's XML once
-with byte-level regular expressions (ECMA-376 Part 1 §18.3.1: ``row/@hidden``,
-``col/@hidden``, ``mergeCell/@ref``, ``c/f`` and ``c/v``) after checking the part's declared
-size against :data:`pipeline.ingest.safety.LIMITS`. No formula is ever evaluated.
+Cell values come from a fast value reader (:mod:`pipeline.ingest.values`), which drops row
+visibility and merged ranges, and reads a formula whose result was never saved as an empty
+cell. This module streams each worksheet part once with lxml's ``iterparse`` and collects
+those facts (ECMA-376 Part 1 §18.3.1: ``row/@hidden``, ``col/@hidden``, ``mergeCell/@ref``,
+``c/f`` and ``c/v``). It matches elements by their *local* name in the SpreadsheetML
+namespace, so ``<x:row>`` written by another producer reads the same as ``<row>``; comments,
+CDATA and processing instructions are never mistaken for elements.
+
+It is also the budget gate of a sheet: it counts the cells actually present and the highest
+row and column they use, and refuses the sheet (a reason string instead of facts) as soon as
+one exceeds :data:`pipeline.ingest.safety.LIMITS`, before any reader allocates a grid. Memory
+is one row at a time: each row is cleared once read. The parser never resolves entities,
+never touches the network and keeps libxml2's default depth and text-size limits
+(``huge_tree`` off). No formula is ever evaluated.
 """
 
 from __future__ import annotations
 
-import html
+import io
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
+from typing import IO
+
+from lxml import etree
 
 from pipeline.ingest.safety import LIMITS, Limits
 
-MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+#: Safe parsing: no entity expansion, no DTD loading, no network, libxml2's default limits.
+PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False}
+#: Any namespace: transitional and strict SpreadsheetML alike, whatever prefix is used.
+FACT_TAGS = [f"{{*}}{name}" for name in ("dimension", "row", "col", "mergeCell")]
+CELL_TAG, FORMULA_TAG, VALUE_TAG = "{*}c", "{*}f", "{*}v"
+REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+RANGE = re.compile(r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")
+HIDDEN_VALUES = ("1", "true")
 
-ROW_TAG = re.compile(rb"<row\b([^>]*)>")
-COL_TAG = re.compile(rb"<col\b([^>]*)/?>")
-MERGE_TAG = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-FORMULA_CELL = re.compile(
-    rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>(.*?)</f>)\s*(?:<v>(.*?)</v>|<v\s*/>)?\s*</c>", re.S
-)
-DIMENSION_TAG = re.compile(rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)([0-9]+)"')
-ATTRIBUTE = re.compile(rb'\b([a-zA-Z]+)="([^"]*)"')
-HIDDEN_VALUES = (b"1", b"true")
+
+class OverBudget(Exception):
+    """A sheet breaks the budget; the message says how (becomes an ING-TOO-LARGE detail)."""
 
 
 @dataclass
@@ -45,10 +57,7 @@ class SheetXml:
     uncached_formulas: dict[str, str] = field(default_factory=dict)
     max_row: int = 0
     max_column: int = 0
-
-
-def _attributes(raw: bytes) -> dict[bytes, bytes]:
-    return dict(ATTRIBUTE.findall(raw))
+    cells: int = 0
 
 
 def column_number(letters: str) -> int:
@@ -59,21 +68,31 @@ def column_number(letters: str) -> int:
     return number
 
 
+def _integer(text: str | None, default: int = 0) -> int:
+    """A decimal attribute as an int; anything else (absent, signed junk, 5000 digits) → default."""
+    return int(text) if text and len(text) < 12 and text.isascii() and text.isdigit() else default
+
+
+def safe_parse(data: bytes) -> etree._Element:
+    """Parse a small package part (workbook, relationships) with the safe options."""
+    return etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS))
+
+
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> zip part name, from xl/workbook.xml and its relationships.
 
     Chart sheets and other sheet types are left out: they hold no cells to read.
     """
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = safe_parse(archive.read("xl/workbook.xml"))
+    rels = safe_parse(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {
         rel.get("Id"): rel.get("Target", "")
-        for rel in rels.iter(f"{PKG_REL_NS}Relationship")
+        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship")
         if rel.get("Type", "").endswith("/worksheet")
     }
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{MAIN_NS}sheet"):
-        target = targets.get(sheet.get(f"{REL_NS}id"), "")
+    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{REL_NS}}}id"), "")
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
@@ -81,46 +100,98 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def scan_sheet(xml: bytes) -> SheetXml:
-    """Extract hidden rows/columns, merged ranges, uncached formulas and the used range."""
+def _check(facts: SheetXml, limits: Limits) -> None:
+    if facts.max_row > limits.sheet_rows or facts.max_column > limits.sheet_columns:
+        raise OverBudget(
+            f"spans {facts.max_row} rows × {facts.max_column} columns "
+            f"(limit {limits.sheet_rows} × {limits.sheet_columns})"
+        )
+    if facts.cells > limits.sheet_cells:
+        raise OverBudget(f"holds over {limits.sheet_cells} cells")
+
+
+def _row(row: etree._Element, facts: SheetXml, limits: Limits) -> None:
+    number = _integer(row.get("r"), facts.max_row + 1)
+    facts.max_row = max(facts.max_row, number)
+    if row.get("hidden") in HIDDEN_VALUES:
+        facts.hidden_rows.add(number)
+    column = 0
+    for cell in row.iterchildren(CELL_TAG):
+        facts.cells += 1
+        match = REFERENCE.fullmatch(cell.get("r") or "")
+        column = column_number(match.group(1)) if match else column + 1
+        facts.max_column = max(facts.max_column, column)
+        formula = cell.find(FORMULA_TAG)
+        if formula is not None and not (cell.findtext(VALUE_TAG) or ""):
+            reference = match.group(0) if match else f"R{number}C{column}"
+            text = formula.text or ""
+            facts.uncached_formulas[reference] = f"={text}" if text else "(shared formula)"
+    _check(facts, limits)
+
+
+def _column_range(col: etree._Element, facts: SheetXml, limits: Limits) -> None:
+    if col.get("hidden") not in HIDDEN_VALUES:
+        return
+    low = max(_integer(col.get("min"), 1), 1)
+    high = min(_integer(col.get("max"), low), limits.sheet_columns)
+    facts.hidden_columns.update(range(low, high + 1))
+
+
+def _dimension(element: etree._Element, facts: SheetXml, limits: Limits) -> None:
+    """A declared used range beyond the budget is refused: some readers trust it to allocate."""
+    last = (element.get("ref") or "").rpartition(":")[2]
+    match = REFERENCE.fullmatch(last)
+    if match:
+        declared = SheetXml(max_row=int(match.group(2)), max_column=column_number(match.group(1)))
+        _check(declared, limits)
+
+
+def _release(element: etree._Element) -> None:
+    """Free a parsed element and the siblings before it (keeps memory at one row)."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
+
+
+def scan_sheet(source: IO[bytes] | bytes, limits: Limits = LIMITS) -> SheetXml:
+    """Facts of one worksheet part; raises :class:`OverBudget` as soon as a limit is passed."""
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
     facts = SheetXml()
-    for match in ROW_TAG.finditer(xml):
-        attributes = _attributes(match.group(1))
-        if attributes.get(b"hidden") in HIDDEN_VALUES and b"r" in attributes:
-            facts.hidden_rows.add(int(attributes[b"r"]))
-    for match in COL_TAG.finditer(xml):
-        attributes = _attributes(match.group(1))
-        if attributes.get(b"hidden") in HIDDEN_VALUES:
-            low, high = int(attributes.get(b"min", b"0")), int(attributes.get(b"max", b"0"))
-            facts.hidden_columns.update(range(low, min(high, LIMITS.sheet_columns) + 1))
-    facts.merged = [ref.decode() for ref in MERGE_TAG.findall(xml)]
-    for match in FORMULA_CELL.finditer(xml):
-        if match.group(3):
-            continue
-        reference = _attributes(match.group(1)).get(b"r", b"").decode()
-        formula = html.unescape((match.group(2) or b"").decode("utf-8", "replace"))
-        facts.uncached_formulas[reference] = f"={formula}" if formula else "(shared formula)"
-    dimension = DIMENSION_TAG.search(xml)
-    if dimension:
-        facts.max_column = column_number(dimension.group(1).decode())
-        facts.max_row = int(dimension.group(2))
+    handlers = {"row": _row, "col": _column_range, "dimension": _dimension}
+    for _, element in etree.iterparse(source, events=("end",), tag=FACT_TAGS, **PARSER_OPTIONS):
+        name = etree.QName(element).localname
+        if name == "mergeCell":
+            reference = element.get("ref") or ""
+            facts.cells += 1
+            if RANGE.fullmatch(reference):
+                facts.merged.append(reference)
+        else:
+            handlers[name](element, facts, limits)
+        _release(element)
+    _check(facts, limits)
+    if facts.max_row * facts.max_column > limits.sheet_area:
+        raise OverBudget(f"uses {facts.max_row} × {facts.max_column} cells (limit {limits.sheet_area})")
     return facts
 
 
 def scan_workbook(archive: zipfile.ZipFile, limits: Limits = LIMITS) -> dict[str, SheetXml | str]:
-    """Scan every worksheet; a sheet over the size limits maps to a reason string instead."""
+    """Scan every worksheet; a sheet over the budget maps to a reason string instead."""
     scans: dict[str, SheetXml | str] = {}
+    cells = 0
     for name, part in sheet_parts(archive).items():
         size = archive.getinfo(part).file_size
         if size > limits.sheet_xml_bytes:
             scans[name] = f"sheet {name!r} holds {size} bytes of XML"
             continue
-        facts = scan_sheet(archive.read(part))
-        if facts.max_row > limits.sheet_rows or facts.max_column > limits.sheet_columns:
-            scans[name] = (
-                f"sheet {name!r} spans {facts.max_row} rows × {facts.max_column} columns "
-                f"(limit {limits.sheet_rows} × {limits.sheet_columns})"
-            )
+        if cells > limits.file_cells:
+            scans[name] = f"sheet {name!r} not read: the workbook holds over {limits.file_cells} cells"
             continue
-        scans[name] = facts
+        try:
+            with archive.open(part) as stream:
+                scans[name] = facts = scan_sheet(stream, limits)
+            cells += facts.cells
+        except OverBudget as breach:
+            scans[name] = f"sheet {name!r} {breach}"
     return scans

@@ -103,6 +103,11 @@ def value_cells(plans: list[SheetPlan]) -> tuple[pd.DataFrame, list[pd.DataFrame
             "note": _pick(values, rows, lookup["note"][sheet]),
         }
     )
+    note_column = lookup["note"][sheet]
+    cells["note_cell"] = (
+        pd.Series(letters[np.where(note_column == NONE, 0, note_column)])
+        + pd.Series(row_number[rows]).astype(str)
+    ).where(note_column != NONE, "")
     hidden_rows, hidden_columns = _hidden_keys(plans)
     cells["hidden"] = np.isin(sheet * SHEET_STRIDE + row_number[rows], hidden_rows) | np.isin(
         sheet * SHEET_STRIDE + columns + 1, hidden_columns
