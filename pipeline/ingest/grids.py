@@ -6,8 +6,8 @@ only after :mod:`pipeline.ingest.sheetxml` has counted the cells present and che
 range, because it builds a dense grid of that range. openpyxl (read-only mode) is the fallback
 for a workbook calamine refuses but Python's zipfile reads, so such a file is still read.
 
-Grids use openpyxl's conventions, which the rest of ingest expects: an empty cell is ``None``
-and a whole number stored as a number is an ``int`` (calamine gives ``''`` and ``2023.0``).
+Grids use openpyxl's convention for an empty cell, ``None`` (calamine gives ``''``); value cells
+picked from them go through :func:`whole_numbers`, so ``2023`` reads as openpyxl reads it.
 """
 
 from __future__ import annotations
@@ -16,25 +16,23 @@ from itertools import islice
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from python_calamine import CalamineWorkbook
 
 Grid = list[tuple]
 
 
-def _cell(value: object) -> object:
-    if value == "" and isinstance(value, str):
-        return None
-    if type(value) is float and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
 def _tidy(rows: list[list]) -> Grid:
-    """calamine rows in openpyxl's conventions, trailing empty rows dropped."""
-    grid = [tuple(_cell(value) for value in row) for row in rows]
+    """calamine rows with ``None`` for empty cells, trailing empty rows dropped."""
+    grid = [tuple([None if value == "" else value for value in row]) for row in rows]
     while grid and all(value is None for value in grid[-1]):
         grid.pop()
     return grid
+
+
+def whole_numbers(values: pd.Series) -> pd.Series:
+    """Whole floats as ints, as openpyxl reads ``<v>2023</v>`` (calamine gives 2023.0)."""
+    return values.map(lambda v: int(v) if type(v) is float and v.is_integer() and abs(v) < 2**53 else v)
 
 
 def calamine_grids(path: Path, names: list[str]) -> dict[str, Grid]:

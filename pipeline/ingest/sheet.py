@@ -76,8 +76,8 @@ def as_year(header: object) -> int | None:
 
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a cell is empty: None/NaN or text of only whitespace."""
-    text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-    return text.isna() | text.eq("")
+    values = pd.Series(values, dtype=object)
+    return values.isna() | values.astype(str).str.strip().eq("")
 
 
 def _header_text(raw: object) -> str:

@@ -23,6 +23,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import IO
 
 from lxml import etree
@@ -36,10 +37,13 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False}
 #: Any namespace: transitional and strict SpreadsheetML alike, whatever prefix is used.
 FACT_TAGS = [f"{{*}}{name}" for name in ("dimension", "row", "col", "mergeCell")]
-CELL_TAG, FORMULA_TAG, VALUE_TAG = "{*}c", "{*}f", "{*}v"
+CELL_TAG, FORMULA_TAG, VALUE_TAG, ROW_TAG = "{*}c", "{*}f", "{*}v", "{*}row"
 REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+LETTERS, DIGITS = re.compile(r"[A-Z]+"), re.compile(r"[0-9]+")
 RANGE = re.compile(r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")
 HIDDEN_VALUES = ("1", "true")
+#: Parts up to this size are parsed as one tree (faster); larger ones are streamed.
+TREE_BYTES = 2_000_000
 
 
 class OverBudget(Exception):
@@ -110,23 +114,37 @@ def _check(facts: SheetXml, limits: Limits) -> None:
         raise OverBudget(f"holds over {limits.sheet_cells} cells")
 
 
+def _extent(references: list[str]) -> tuple[int, int]:
+    """Highest row and column the cell references name (C-speed scans over distinct parts)."""
+    joined = " ".join(references)
+    letters, digits = set(LETTERS.findall(joined)), set(DIGITS.findall(joined))
+    column = max(letters, key=lambda text: (len(text), text), default="")
+    row = max(digits, key=lambda text: (len(text), text), default="0")
+    return (int(row) if len(row) < 12 else 10**12), column_number(column)
+
+
 def _row(row: etree._Element, facts: SheetXml, limits: Limits) -> None:
     number = _integer(row.get("r"), facts.max_row + 1)
-    facts.max_row = max(facts.max_row, number)
     if row.get("hidden") in HIDDEN_VALUES:
         facts.hidden_rows.add(number)
-    column = 0
-    for cell in row.iterchildren(CELL_TAG):
-        facts.cells += 1
-        match = REFERENCE.fullmatch(cell.get("r") or "")
-        column = column_number(match.group(1)) if match else column + 1
-        facts.max_column = max(facts.max_column, column)
-        formula = cell.find(FORMULA_TAG)
-        if formula is not None and not (cell.findtext(VALUE_TAG) or ""):
-            reference = match.group(0) if match else f"R{number}C{column}"
-            text = formula.text or ""
-            facts.uncached_formulas[reference] = f"={text}" if text else "(shared formula)"
+    references = [cell.get("r") or "" for cell in row.iterchildren(CELL_TAG)]
+    facts.cells += len(references)
+    highest_row, highest_column = _extent(references)
+    # a cell without a reference sits right of the previous one: bound it by the count
+    facts.max_column = max(facts.max_column, highest_column + references.count(""))
+    facts.max_row = max(facts.max_row, number, highest_row)
+    for formula in row.iter(FORMULA_TAG):
+        _formula(formula, facts)
     _check(facts, limits)
+
+
+def _formula(formula: etree._Element, facts: SheetXml) -> None:
+    """Record a formula whose cell has no saved result (an empty ``v`` or none)."""
+    cell = formula.getparent()
+    if cell is None or etree.QName(cell).localname != "c" or (cell.findtext(VALUE_TAG) or ""):
+        return
+    text = formula.text or ""
+    facts.uncached_formulas[cell.get("r") or "?"] = f"={text}" if text else "(shared formula)"
 
 
 def _column_range(col: etree._Element, facts: SheetXml, limits: Limits) -> None:
@@ -154,22 +172,64 @@ def _release(element: etree._Element) -> None:
         del parent[0]
 
 
-def scan_sheet(source: IO[bytes] | bytes, limits: Limits = LIMITS) -> SheetXml:
-    """Facts of one worksheet part; raises :class:`OverBudget` as soon as a limit is passed."""
-    if isinstance(source, bytes | bytearray):
-        source = io.BytesIO(source)
-    facts = SheetXml()
+def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
+    """Facts of a part parsed whole: one pass over the cells, one over the rows."""
+    references = [cell.get("r") or "" for cell in root.iter(CELL_TAG)]
+    facts.cells = len(references)
+    _check(facts, limits)
+    unnumbered = references.count("")
+    highest_row, highest_column = _extent(references)
+    rows = [(row.get("r"), row.get("hidden")) for row in root.iter(ROW_TAG)]
+    numbers = [_integer(number) for number, _ in rows]
+    facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
+    facts.max_column = highest_column + unnumbered
+    facts.hidden_rows = {n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES}
+    _check(facts, limits)
+    for formula in root.iter(FORMULA_TAG):
+        _formula(formula, facts)
+    for element in root.iter(FACT_TAGS[0], FACT_TAGS[2]):
+        (_dimension if etree.QName(element).localname == "dimension" else _column_range)(
+            element, facts, limits
+        )
+    for merge in root.iter(FACT_TAGS[3]):
+        _merge(merge, facts)
+
+
+def _merge(element: etree._Element, facts: SheetXml) -> None:
+    reference = element.get("ref") or ""
+    facts.cells += 1
+    if RANGE.fullmatch(reference):
+        facts.merged.append(reference)
+
+
+def _stream(source: IO[bytes], facts: SheetXml, limits: Limits) -> None:
+    """Facts of a large part, streamed: one row in memory at a time."""
     handlers = {"row": _row, "col": _column_range, "dimension": _dimension}
     for _, element in etree.iterparse(source, events=("end",), tag=FACT_TAGS, **PARSER_OPTIONS):
         name = etree.QName(element).localname
         if name == "mergeCell":
-            reference = element.get("ref") or ""
-            facts.cells += 1
-            if RANGE.fullmatch(reference):
-                facts.merged.append(reference)
+            _merge(element, facts)
         else:
             handlers[name](element, facts, limits)
         _release(element)
+
+
+def scan_sheet(
+    source: IO[bytes] | bytes, limits: Limits = LIMITS, size: int | None = None
+) -> SheetXml:
+    """Facts of one worksheet part; raises :class:`OverBudget` as soon as a limit is passed.
+
+    A part up to :data:`TREE_BYTES` is parsed whole (a tree of a few MB; libxml2 does the
+    walking); a larger one is streamed with ``iterparse``, each row freed once read.
+    """
+    if isinstance(source, bytes | bytearray):
+        source, size = io.BytesIO(source), len(source)
+    facts = SheetXml()
+    if (limits.sheet_xml_bytes if size is None else size) <= TREE_BYTES:
+        parser = etree.XMLParser(collect_ids=False, **PARSER_OPTIONS)
+        _tree(etree.fromstring(source.read(), parser), facts, limits)
+    else:
+        _stream(source, facts, limits)
     _check(facts, limits)
     if facts.max_row * facts.max_column > limits.sheet_area:
         raise OverBudget(f"uses {facts.max_row} × {facts.max_column} cells (limit {limits.sheet_area})")
@@ -190,7 +250,7 @@ def scan_workbook(archive: zipfile.ZipFile, limits: Limits = LIMITS) -> dict[str
             continue
         try:
             with archive.open(part) as stream:
-                scans[name] = facts = scan_sheet(stream, limits)
+                scans[name] = facts = scan_sheet(stream, limits, size)
             cells += facts.cells
         except OverBudget as breach:
             scans[name] = f"sheet {name!r} {breach}"

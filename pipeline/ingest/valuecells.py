@@ -14,10 +14,10 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from pipeline.ingest import layout
+from pipeline.ingest.grids import whole_numbers
 from pipeline.ingest.pending import pending
 from pipeline.ingest.sheet import SheetPlan, is_blank
 from pipeline.observations import DIMENSION_NAMES
-from pipeline.values import is_missing
 
 #: Row numbers of different sheets are kept apart by this stride in hidden-cell keys.
 SHEET_STRIDE = 10_000_000
@@ -25,7 +25,12 @@ NONE = -1
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype=object).map(lambda v: "" if is_missing(v) else str(v).strip())
+    """Stripped text of each cell ('' for an empty one), vectorised."""
+    series = pd.Series(values, dtype=object)
+    empty = series.isna().to_numpy()
+    text = series.astype(str).str.strip().to_numpy(dtype=object)
+    text[empty] = ""
+    return pd.Series(text, dtype=object)
 
 
 def _pick(values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> pd.Series:
@@ -87,7 +92,7 @@ def value_cells(plans: list[SheetPlan]) -> tuple[pd.DataFrame, list[pd.DataFrame
     )
     lookup = _lookups(plans, values.shape[1])
     rows, columns = np.nonzero(~pd.isna(values) & ~lookup["roles"][sheet_of_row])
-    raw = pd.Series(values[rows, columns], dtype=object)
+    raw = whole_numbers(pd.Series(values[rows, columns], dtype=object))
     keep = ~is_blank(raw).to_numpy()
     rows, columns, raw = rows[keep], columns[keep], raw[keep].reset_index(drop=True)
     sheet = sheet_of_row[rows]
