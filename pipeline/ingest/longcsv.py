@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -61,10 +62,22 @@ def load_csv(
             findings=[file_finding("ING-TOO-LARGE", source_file, detail=f"file of {size} bytes")]
         )
     try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skip_blank_lines=False,
+                index_col=False,  # a row with an extra field must not become the index
+            )
+    except (
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        pd.errors.ParserWarning,
+    ) as error:
         detail = f"unreadable CSV ({type(error).__name__}: {error})"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
     names = [str(column).strip() for column in frame.columns]
@@ -122,7 +135,9 @@ def checked_rows(
         pending("ING-BAD-CSV", context[bad_year]),
         pending(
             "ING-UNKNOWN-ECONOMY",
-            context[bad_economy & ~bad_year].assign(value=cells["economy"]),
+            # the value from the selected rows themselves: assigning a whole column to an
+            # empty selection would give it that column's rows
+            context[bad_economy & ~bad_year].assign(value=lambda rows: rows["economy"]),
         ),
     ]
     cells = cells[~bad_year & ~bad_economy]

@@ -110,8 +110,9 @@ def classify_columns(header: tuple) -> SheetColumns:
 
 
 def header_row_index(rows: list[tuple]) -> int | None:
-    """0-based index of the row whose column A reads 'Code', searched near the top."""
-    for index, row in enumerate(rows[: layout.HEADER_SEARCH_ROWS]):
+    """0-based index of the first row whose column A reads 'Code' (anywhere on the sheet: a
+    table pushed down by inserted rows must still be read, never dropped)."""
+    for index, row in enumerate(rows):
         if row and _header_text(row[0]) == layout.CODE_HEADER.lower():
             return index
     return None

@@ -77,6 +77,15 @@ def _integer(text: str | None, default: int = 0) -> int:
     return int(text) if text and len(text) < 12 and text.isascii() and text.isdigit() else default
 
 
+def _row_number(text: str | None) -> int | None:
+    """A row's ``r``: None when absent, a huge number as 10**12 (over any budget); junk raises."""
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"row number {text[:20]!r} is not a number")
+    return int(text) if len(text) < 12 else 10**12
+
+
 def safe_parse(data: bytes) -> etree._Element:
     """Parse a small package part (workbook, relationships) with the safe options."""
     return etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS))
@@ -124,7 +133,7 @@ def _extent(references: list[str]) -> tuple[int, int]:
 
 
 def _row(row: etree._Element, facts: SheetXml, limits: Limits) -> None:
-    number = _integer(row.get("r"), facts.max_row + 1)
+    number = _row_number(row.get("r")) or facts.max_row + 1
     if row.get("hidden") in HIDDEN_VALUES:
         facts.hidden_rows.add(number)
     references = [cell.get("r") or "" for cell in row.iterchildren(CELL_TAG)]
@@ -180,7 +189,7 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
     unnumbered = references.count("")
     highest_row, highest_column = _extent(references)
     rows = [(row.get("r"), row.get("hidden")) for row in root.iter(ROW_TAG)]
-    numbers = [_integer(number) for number, _ in rows]
+    numbers = [_row_number(number) or 0 for number, _ in rows]
     facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
     facts.max_column = highest_column + unnumbered
     facts.hidden_rows = {n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def _limit_memory(extra_bytes: int) -> None:
 
 def _serve(connection: multiprocessing.connection.Connection, extra_bytes: int) -> None:
     """Child loop: read one file per request until told to stop (``None``)."""
+    tracemalloc.stop()  # inherited from a tracing parent it would only slow reading down
     _limit_memory(extra_bytes)
     while (task := connection.recv()) is not None:
         function, args = task
