@@ -111,8 +111,9 @@ class Worker:
         try:
             status, payload, peak = self._connection.recv()
         except (EOFError, OSError):
+            process = self._process
             self.stop()
-            code = self._process.exitcode
+            code = process.exitcode
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             return "died", f"the reader process ended ({how})"
         self.peak_bytes = max(self.peak_bytes, peak)
