@@ -50,6 +50,7 @@ class Limits:
     sheet_cells: int = 400_000
     sheet_area: int = 2_000_000
     note_chars: int = 2_000
+    report_xml_bytes: int = 5_000_000
 
 
 #: Field of :class:`Limits` for each ``section.key`` of the budget file.
@@ -68,6 +69,7 @@ BUDGET_FIELDS = {
     "sheet.cells": "sheet_cells",
     "sheet.area": "sheet_area",
     "text.note_chars": "note_chars",
+    "report.copy_xml_bytes": "report_xml_bytes",
 }
 
 

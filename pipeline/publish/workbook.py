@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.safetext import cell_value, defuse
 from pipeline.publish.layout import PublicationTable, text
 
 HEADER_ROW = 4
@@ -62,7 +63,7 @@ def _write_body(sheet: Worksheet, table: PublicationTable) -> None:
             if value is None:
                 cell.value, cell.alignment = (missing if base else None), RIGHT
                 continue
-            cell.value = value.item() if isinstance(value, np.generic) else value
+            cell.value = cell_value(value.item() if isinstance(value, np.generic) else value)
             if base:
                 cell.number_format = _format(base, note, width)
 
@@ -86,7 +87,7 @@ def _write_notes(sheet: Worksheet, table: PublicationTable) -> None:
     if (table.frame.isna()).to_numpy().any():
         lines.insert(len(table.notes), text()["workbook"]["missing_note"])
     for offset, line in enumerate(lines, start=1):
-        sheet.cell(row=row + offset, column=1, value=line)
+        sheet.cell(row=row + offset, column=1, value=cell_value(line))
 
 
 def _printable(sheet: Worksheet, columns: int) -> None:
@@ -152,4 +153,4 @@ def build_workbook(tables: list[PublicationTable], subtitle: str) -> Workbook:
 
 def save_workbook(book: Workbook, path: Path) -> None:
     """Save ``book`` to ``path`` (the caller passes a temporary path for atomic writes)."""
-    book.save(path)
+    defuse(book).save(path)

@@ -19,6 +19,7 @@ from pipeline.paths import PROCESSED
 from pipeline.sdg.definitions import load_methodology, methodology_problems
 from pipeline.sdg.series import series_counts
 from pipeline.sdg.stage import SdgTables, run
+from pipeline.safetext import neutralise_frame
 from pipeline.store import read_table, write_table, write_text
 
 
@@ -81,6 +82,6 @@ def handle(args: argparse.Namespace) -> int:
     out = processed / "sdg"
     write_table(tables.series, out, "series")
     write_table(tables.aggregates, out, "aggregates")
-    write_text(tables.sdmx.to_csv(index=False), out / "sdg_sdmx.csv")
+    write_text(neutralise_frame(tables.sdmx).to_csv(index=False), out / "sdg_sdmx.csv")
     print(closing_note(tables))
     return EXIT_OK
