@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -85,7 +86,15 @@ def _header_text(raw: object) -> str:
 
 
 def classify_columns(header: tuple) -> SheetColumns:
-    """Map the header row's texts to column roles."""
+    """Map the header row's texts to column roles (the result is shared: do not modify it).
+
+    Most sheets of a batch share a few header rows, so each distinct one is classified once.
+    """
+    return _classify(tuple(header))
+
+
+@lru_cache(maxsize=1024)
+def _classify(header: tuple) -> SheetColumns:
     columns = SheetColumns()
     known_labels = {label.lower() for label in layout.LABEL_COLUMNS[1:]}
     dimension_labels = {text.lower(): name for name, text in layout.DIMENSION_HEADERS.items()}

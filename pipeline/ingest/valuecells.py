@@ -26,10 +26,8 @@ NONE = -1
 
 def _text(values: np.ndarray) -> pd.Series:
     """Stripped text of each cell ('' for an empty one), vectorised."""
-    series = pd.Series(values, dtype=object)
-    empty = series.isna().to_numpy()
-    text = series.astype(str).str.strip().to_numpy(dtype=object)
-    text[empty] = ""
+    # v != v is NaN; a comprehension beats pandas' string conversion at these sizes
+    text = ["" if v is None or v != v else str(v).strip() for v in values]
     return pd.Series(text, dtype=object)
 
 
