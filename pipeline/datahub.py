@@ -20,8 +20,10 @@ def indicator_columns(columns: list[str], codes: pd.Index) -> list[str]:
 def is_wide(columns: list[str], codes: pd.Index) -> bool:
     """Economy and year columns, no ``indicator`` column, at least one indicator code column."""
     names = set(columns)
-    return set(ID_COLUMNS) <= names and "indicator" not in names and bool(
-        indicator_columns(columns, codes)
+    return (
+        set(ID_COLUMNS) <= names
+        and "indicator" not in names
+        and bool(indicator_columns(columns, codes))
     )
 
 

@@ -3,8 +3,8 @@
 Every table is written twice — Parquet for machines, CSV for people and spreadsheets — and
 each write goes through a temporary file and an atomic rename, so an interrupted run never
 leaves half a table behind (issue #7). CSV copies never hold a live formula
-(:mod:`pipeline.safetext`); Parquet keeps every text as it is. Stages never write files themselves; the CLI and
-publish hand their returned frames to these functions.
+(:mod:`pipeline.safetext`); Parquet keeps every text as it is. Stages never write files
+themselves; the CLI and publish hand their returned frames to these functions.
 """
 
 from __future__ import annotations

@@ -83,7 +83,9 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], int]] = {
     "CDATA full of <c><f>": (hostile.cdata_formulas, ["ING-LONG-NOTE"], 6),
     "450k stray numeric cells": (hostile.many_cells, ["ING-TOO-LARGE"], 3),
     "Arabic-Indic and full-width digits": (
-        hostile.foreign_digits, ["ING-TEXT-NUMBER", "ING-TEXT-NUMBER"], 8,
+        hostile.foreign_digits,
+        ["ING-TEXT-NUMBER", "ING-TEXT-NUMBER"],
+        8,
     ),
     "comment that looks like a row": (hostile.comment_row, [], 6),
     "row number of 20 digits": (hostile.huge_row_number, ["ING-TOO-LARGE"], 3),
@@ -102,9 +104,7 @@ CASES["bytes: oversized sheet"] = (CASES["bytes: oversized sheet"][0], ["ING-TOO
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_hostile_file_costs_one_finding(
-    case: str, tmp_path: Path, reference: pd.DataFrame
-) -> None:
+def test_hostile_file_costs_one_finding(case: str, tmp_path: Path, reference: pd.DataFrame) -> None:
     build, codes, kept = CASES[case]
     result, name = _batch(tmp_path, build, reference)
     mine = result.findings[result.findings["source_file"] == name]

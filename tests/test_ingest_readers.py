@@ -57,18 +57,28 @@ def test_registry_chooses_by_suffix_and_content() -> None:
 def test_mixed_batch_has_provenance_for_every_value(tmp_path: Path) -> None:
     result = ingest_folder(_batch(tmp_path), known=ingest_corpus.KNOWN)
     obs = result.observations.set_index(["source_file", "cell"])
-    assert obs.loc[("eurostat.csv", "row 2"), ["economy", "indicator", "sex", "value"]].tolist() == [
-        "KEN", "HH7", "F", 41.5,
+    assert obs.loc[
+        ("eurostat.csv", "row 2"), ["economy", "indicator", "sex", "value"]
+    ].tolist() == [
+        "KEN",
+        "HH7",
+        "F",
+        41.5,
     ]
     assert bool(obs.loc[("eurostat.csv", "row 2"), "estimate"])
     assert obs.loc[("eurostat.csv", "row 3"), "value"] == 31_200_000  # UNIT_MULT 6
     assert obs.loc[("datahub_wide.csv", "C2"), ["economy", "indicator", "value"]].tolist() == [
-        "TZA", "i271", 60_000_000,
+        "TZA",
+        "i271",
+        60_000_000,
     ]
     assert obs.loc[("datahub_wide.csv", "D3"), "value"] == 31.5
     assert obs.loc[("datahub_export.csv", "row 2"), "footnote"] == "operator data"
     assert set(result.observations["source_file"]) >= {
-        "KEN_2023_admin.xlsx", "long_return.csv", "eurostat.csv", "datahub_wide.csv",
+        "KEN_2023_admin.xlsx",
+        "long_return.csv",
+        "eurostat.csv",
+        "datahub_wide.csv",
         "datahub_export.csv",
     }
     assert (result.observations["sheet"] != "").all() and (result.observations["cell"] != "").all()

@@ -14,7 +14,7 @@ from pipeline.dictionary import indicators
 from pipeline.ingest.cells import read_status, resolve_indicators
 from pipeline.ingest.safety import Limits, check_file
 from pipeline.ingest.sheet import as_year, classify_columns, header_block, header_row_index
-from pipeline.ingest.sheetxml import OverBudget, column_number, scan_sheet, sheet_parts
+from pipeline.ingest.sheetxml import OverBudgetError, column_number, scan_sheet, sheet_parts
 from pipeline.ingest.workbook import economy_from_name, resolve_economy
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "ingest"))
@@ -45,10 +45,10 @@ def test_scan_sheet() -> None:
 
 def test_scan_refuses_a_dimension_or_cell_beyond_the_budget() -> None:
     limits = Limits(sheet_rows=30)
-    with pytest.raises(OverBudget, match="40 rows"):
+    with pytest.raises(OverBudgetError, match="40 rows"):
         scan_sheet(SHEET_XML, limits)
     far = SHEET_XML.replace(b'<c r="M11"', b'<c r="XFD11"').replace(b"A1:N40", b"A1:N11")
-    with pytest.raises(OverBudget, match="16384 columns"):
+    with pytest.raises(OverBudgetError, match="16384 columns"):
         scan_sheet(far)
 
 

@@ -59,8 +59,12 @@ def test_busy_rename_falls_back_to_swapping_contents(tmp_path: Path, monkeypatch
 def test_stale_staging_is_removed_live_one_kept(tmp_path: Path) -> None:
     processed = tmp_path / "processed"
     _old(processed)
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead = tmp_path / f".processed.staging-{ended.stdout.strip()}"
     live = tmp_path / f".processed.staging-{os.getppid()}"
     for folder in (dead, live):

@@ -25,8 +25,8 @@ from pipeline.ingest.pending import realise
 from pipeline.ingest.readers import read_any
 from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
-from pipeline.ingest.worker import Worker
 from pipeline.ingest.workbook import WorkbookRead, file_finding
+from pipeline.ingest.worker import Worker
 from pipeline.observations import KEY, OBSERVATION_SCHEMA, empty_observations
 from pipeline.progress import progress
 
@@ -87,7 +87,9 @@ def read_file(
     return read
 
 
-def _in_worker(worker: Worker, path: Path, source_file: str, known: set[str] | None) -> WorkbookRead:
+def _in_worker(
+    worker: Worker, path: Path, source_file: str, known: set[str] | None
+) -> WorkbookRead:
     status, payload = worker.run(read_any, path, source_file, known, worker.limits)
     if status == "ok":
         return payload
@@ -149,10 +151,18 @@ def _read_all(reads: Iterable[WorkbookRead]) -> tuple[list, list]:
         mine = [plan for plan in read.plans if plan.economy]
         plans.extend(mine)
         cells.extend([read.cells] if not read.cells.empty else [])
-        size += len(read.cells) + sum(len(plan.body) * max(map(len, plan.body), default=0) for plan in mine)
+        size += len(read.cells) + sum(
+            len(plan.body) * max(map(len, plan.body), default=0) for plan in mine
+        )
         if size >= CHUNK_CELLS:
             made, found = interpret_batch(plans, cells)
-            produced, findings, plans, cells, size = [*produced, *made], [*findings, *found], [], [], 0
+            produced, findings, plans, cells, size = (
+                [*produced, *made],
+                [*findings, *found],
+                [],
+                [],
+                0,
+            )
     made, found = interpret_batch(plans, cells)
     return [*produced, *made], [*findings, *found]
 

@@ -34,7 +34,9 @@ def discover(raw_dir: Path) -> list[Path]:
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
     found: list[Path] = []
-    for folder, folders, files in os.walk(raw_dir, onerror=lambda e: found.append(Path(e.filename))):
+    for folder, folders, files in os.walk(
+        raw_dir, onerror=lambda e: found.append(Path(e.filename))
+    ):
         base = Path(folder)
         folders[:] = [name for name in folders if not ignored(name)]
         found.extend(base / name for name in folders if (base / name).is_symlink())

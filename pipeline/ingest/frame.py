@@ -13,9 +13,8 @@ from functools import cache
 
 import pandas as pd
 
-from pipeline.paths import SCHEMAS
-
 from pipeline.observations import DIMENSION_NAMES
+from pipeline.paths import SCHEMAS
 
 #: Column → meaning. ``raw`` keeps the cell as read (number or text); the parser decides.
 CELL_COLUMNS: dict[str, str] = {

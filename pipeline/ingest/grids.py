@@ -32,7 +32,9 @@ def _tidy(rows: list[list]) -> Grid:
 
 def whole_numbers(values: pd.Series) -> pd.Series:
     """Whole floats as ints, as openpyxl reads ``<v>2023</v>`` (calamine gives 2023.0)."""
-    return values.map(lambda v: int(v) if type(v) is float and v.is_integer() and abs(v) < 2**53 else v)
+    return values.map(
+        lambda v: int(v) if type(v) is float and v.is_integer() and abs(v) < 2**53 else v
+    )
 
 
 def calamine_grids(path: Path, names: list[str]) -> dict[str, Grid]:
@@ -55,7 +57,9 @@ def openpyxl_grids(path: Path, names: list[str], max_rows: int) -> dict[str, Gri
         for name in names:
             sheet = book[name]
             sheet.reset_dimensions()
-            grids[name] = [tuple(row) for row in islice(sheet.iter_rows(values_only=True), max_rows)]
+            grids[name] = [
+                tuple(row) for row in islice(sheet.iter_rows(values_only=True), max_rows)
+            ]
         return grids
     finally:
         book.close()

@@ -130,7 +130,9 @@ def checked_rows(
         detail=cells["cell"] + ": year " + year.map(repr) + " is not a year",
     )
     bad_year = cells["year"].isna()
-    bad_economy = ~cells["economy"].astype(str).str.fullmatch(ISO3.pattern).fillna(False).astype(bool)
+    bad_economy = ~cells["economy"].astype(str).str.fullmatch(ISO3.pattern).fillna(False).astype(
+        bool
+    )
     findings = [
         pending("ING-BAD-CSV", context[bad_year]),
         pending(

@@ -77,7 +77,9 @@ def load_limits(path: Path | None = None) -> Limits:
     """The budget as declared in ``schemas/ingest_budget.toml`` (an unknown key raises)."""
     with (path or SCHEMAS / BUDGET_FILE).open("rb") as handle:
         raw = tomllib.load(handle)
-    entries = {f"{section}.{key}": value for section, table in raw.items() for key, value in table.items()}
+    entries = {
+        f"{section}.{key}": value for section, table in raw.items() for key, value in table.items()
+    }
     return Limits(**{BUDGET_FIELDS[name]: value for name, value in entries.items()})
 
 

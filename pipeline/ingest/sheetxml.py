@@ -23,7 +23,6 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from collections.abc import Iterator
 from typing import IO
 
 from lxml import etree
@@ -46,7 +45,7 @@ HIDDEN_VALUES = ("1", "true")
 TREE_BYTES = 2_000_000
 
 
-class OverBudget(Exception):
+class OverBudgetError(Exception):
     """A sheet breaks the budget; the message says how (becomes an ING-TOO-LARGE detail)."""
 
 
@@ -115,12 +114,12 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _check(facts: SheetXml, limits: Limits) -> None:
     if facts.max_row > limits.sheet_rows or facts.max_column > limits.sheet_columns:
-        raise OverBudget(
+        raise OverBudgetError(
             f"spans {facts.max_row} rows × {facts.max_column} columns "
             f"(limit {limits.sheet_rows} × {limits.sheet_columns})"
         )
     if facts.cells > limits.sheet_cells:
-        raise OverBudget(f"holds over {limits.sheet_cells} cells")
+        raise OverBudgetError(f"holds over {limits.sheet_cells} cells")
 
 
 def _extent(references: list[str]) -> tuple[int, int]:
@@ -192,7 +191,9 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
     numbers = [_row_number(number) or 0 for number, _ in rows]
     facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
     facts.max_column = highest_column + unnumbered
-    facts.hidden_rows = {n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES}
+    facts.hidden_rows = {
+        n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES
+    }
     _check(facts, limits)
     for formula in root.iter(FORMULA_TAG):
         _formula(formula, facts)
@@ -226,7 +227,7 @@ def _stream(source: IO[bytes], facts: SheetXml, limits: Limits) -> None:
 def scan_sheet(
     source: IO[bytes] | bytes, limits: Limits = LIMITS, size: int | None = None
 ) -> SheetXml:
-    """Facts of one worksheet part; raises :class:`OverBudget` as soon as a limit is passed.
+    """Facts of one worksheet part; raises :class:`OverBudgetError` as soon as a limit is passed.
 
     A part up to :data:`TREE_BYTES` is parsed whole (a tree of a few MB; libxml2 does the
     walking); a larger one is streamed with ``iterparse``, each row freed once read.
@@ -241,7 +242,9 @@ def scan_sheet(
         _stream(source, facts, limits)
     _check(facts, limits)
     if facts.max_row * facts.max_column > limits.sheet_area:
-        raise OverBudget(f"uses {facts.max_row} × {facts.max_column} cells (limit {limits.sheet_area})")
+        raise OverBudgetError(
+            f"uses {facts.max_row} × {facts.max_column} cells (limit {limits.sheet_area})"
+        )
     return facts
 
 
@@ -255,12 +258,14 @@ def scan_workbook(archive: zipfile.ZipFile, limits: Limits = LIMITS) -> dict[str
             scans[name] = f"sheet {name!r} holds {size} bytes of XML"
             continue
         if cells > limits.file_cells:
-            scans[name] = f"sheet {name!r} not read: the workbook holds over {limits.file_cells} cells"
+            scans[name] = (
+                f"sheet {name!r} not read: the workbook holds over {limits.file_cells} cells"
+            )
             continue
         try:
             with archive.open(part) as stream:
                 scans[name] = facts = scan_sheet(stream, limits, size)
             cells += facts.cells
-        except OverBudget as breach:
+        except OverBudgetError as breach:
             scans[name] = f"sheet {name!r} {breach}"
     return scans

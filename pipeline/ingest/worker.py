@@ -17,6 +17,7 @@ which the batch keeps as :attr:`Worker.peak_bytes`.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -48,10 +49,8 @@ def _peak_bytes() -> int:
 
 
 def _reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):
         (PROC / "clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _limit_memory(extra_bytes: int) -> None:
@@ -131,10 +130,8 @@ class Worker:
     def close(self) -> None:
         """Let the child finish cleanly, so its CPU time is accounted to this process."""
         if self._process is not None and self._connection is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._connection.send(None)
-            except OSError:
-                pass
             self._process.join(timeout=5)
         self.stop()
 

@@ -17,8 +17,8 @@ concurrent runs each keep their own).
 from __future__ import annotations
 
 import ctypes
-import errno
 import ctypes.util
+import errno
 import os
 import shutil
 from collections.abc import Iterator

@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.safetext import cell_value, defuse
 from pipeline.publish.layout import PublicationTable, text
+from pipeline.safetext import cell_value, defuse
 
 HEADER_ROW = 4
 TITLE = Font(bold=True, size=14)

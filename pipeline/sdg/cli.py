@@ -16,10 +16,10 @@ from pipeline import reference
 from pipeline.dictionary import indicators
 from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.paths import PROCESSED
+from pipeline.safetext import neutralise_frame
 from pipeline.sdg.definitions import load_methodology, methodology_problems
 from pipeline.sdg.series import series_counts
 from pipeline.sdg.stage import SdgTables, run
-from pipeline.safetext import neutralise_frame
 from pipeline.store import read_table, write_table, write_text
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd

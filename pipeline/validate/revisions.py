@@ -38,7 +38,9 @@ def read_previous(path: Path) -> pd.DataFrame:
 def as_long(previous: pd.DataFrame) -> pd.DataFrame:
     """An earlier vintage in long form with every key column (missing breakdowns = total)."""
     if "indicator" not in previous.columns:  # DataHub-style wide table (pipeline.datahub)
-        previous = melt_wide(previous, indicators().index)[["economy", "year", "indicator", "value"]]
+        previous = melt_wide(previous, indicators().index)[
+            ["economy", "year", "indicator", "value"]
+        ]
     out = previous.copy()
     for name in DIMENSION_NAMES:
         out[name] = out[name].fillna(TOTAL) if name in out else TOTAL

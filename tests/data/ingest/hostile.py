@@ -46,8 +46,10 @@ def _mobile(folder: Path, old: bytes, new: bytes, name: str = "UGA_2023_admin.xl
 
 
 def _rows(first: int, last: int, cell: str = "A") -> bytes:
-    return b"".join(b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (n, cell.encode(), n)
-                    for n in range(first, last + 1))
+    return b"".join(
+        b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (n, cell.encode(), n)
+        for n in range(first, last + 1)
+    )
 
 
 def far_column(folder: Path) -> Path:
@@ -72,7 +74,8 @@ def many_cells(folder: Path) -> Path:
     limits: 25 columns × 18,000 rows."""
     columns = [get_column_letter(n).encode() for n in range(15, 40)]
     rows = b"".join(
-        b'<row r="%d">' % n + b"".join(b'<c r="%s%d"><v>7</v></c>' % (c, n) for c in columns)
+        b'<row r="%d">' % n
+        + b"".join(b'<c r="%s%d"><v>7</v></c>' % (c, n) for c in columns)
         + b"</row>"
         for n in range(12, 18_012)
     )
