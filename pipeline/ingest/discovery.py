@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from pipeline.ingest.workbook import file_finding
+from pipeline.paths import MISSING_RAW_HINT
 
 #: Hidden files and Excel's "~$name.xlsx" lock files are never returns.
 IGNORED_PREFIXES = (".", "~$")
@@ -32,7 +33,7 @@ def discover(raw_dir: Path) -> list[Path]:
     """Every path under ``raw_dir`` to read or report, sorted (see the module docstring)."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
+        raise FileNotFoundError(f"raw folder not found: {raw_dir}{MISSING_RAW_HINT}")
     found: list[Path] = []
     for folder, folders, files in os.walk(
         raw_dir, onerror=lambda e: found.append(Path(e.filename))

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import progress
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from pipeline.paths import PROCESSED, RAW, SCHEMAS
+from pipeline.paths import MISSING_RAW_HINT, PROCESSED, RAW, SCHEMAS
 from pipeline.progress import say
 from pipeline.publish import run as plan
 from pipeline.publish.bundle import load_bundle
 from pipeline.publish.manifest import StageRecord, build_manifest, manifest_json
 from pipeline.publish.publication import Publication, publish
 from pipeline.publish.staging import staged
-from pipeline.publish.summary import summary
+from pipeline.publish.summary import failure_json, summary, summary_json
 from pipeline.store import atomic_write, write_table, write_text
 
 
@@ -45,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=plan.UNCERTAINTY_N,
         help="uncertainty base sample size (default: %(default)s; see ictstats uncertainty)",
+    )
+    run_parser.add_argument(
+        "--json", action="store_true", help="print the run summary as JSON on stdout"
     )
     run_parser.set_defaults(handler=handle_run)
     pub = subparsers.add_parser(
@@ -140,7 +144,7 @@ def handle_run(args: argparse.Namespace) -> int:
     """``ictstats run``: the whole pipeline, a manifest, and a one-screen summary."""
     raw, processed = Path(args.raw), Path(args.processed)
     if not raw.is_dir():
-        print(f"ictstats run: no such folder {raw}", file=sys.stderr)
+        print(f"ictstats run: raw folder not found: {raw}{MISSING_RAW_HINT}", file=sys.stderr)
         return EXIT_USAGE
     start = time.perf_counter()
     try:
@@ -153,9 +157,13 @@ def handle_run(args: argparse.Namespace) -> int:
             write_text(manifest_json(manifest), staging / "manifest.json")
     except plan.StageError as error:
         cause = error.__cause__
-        if cause is not None:
+        if cause is not None and progress.LEVEL >= progress.VERBOSE:
             traceback.print_exception(cause, file=sys.stderr)
         print(f"ictstats run: {error}; previous outputs left unchanged", file=sys.stderr)
+        if args.json:
+            print(failure_json(str(error), time.perf_counter() - start))
         return EXIT_USAGE
-    print(summary(manifest, processed, time.perf_counter() - start))
+    render = summary_json if args.json else summary
+    if args.json or progress.LEVEL >= progress.NORMAL:
+        print(render(manifest, processed, time.perf_counter() - start))
     return code
