@@ -1,10 +1,13 @@
-"""Ingest: raw/ questionnaires and long CSV returns → observations + findings (issue #2).
+"""Ingest: the returns under raw/ → observations + findings.
 
-``ingest_folder(raw)`` reads every workbook (``.xlsx``, ``.xlsm``; ``.xls`` and other Office
-files are reported) and every long CSV in ``raw/`` into one observation table
-(:data:`pipeline.observations.OBSERVATION_SCHEMA`) and one findings table (stage ``ingest``).
-Reading a file never raises: a broken file is one finding and the batch goes on. Cells of all
-files are interpreted together so the number parsing and checks run vectorised over the batch.
+``ingest_folder(raw)`` reads every return under ``raw/`` (recursively) with the reader the
+registry chooses (:mod:`pipeline.ingest.readers`: questionnaire workbooks, long CSV, SDMX-CSV,
+DataHub CSV) into one observation table (:data:`pipeline.observations.OBSERVATION_SCHEMA`)
+and one findings table (stage ``ingest``). Each file is read in a worker process with a time
+and memory budget (:mod:`pipeline.ingest.worker`); every path that is not read becomes a
+finding (:mod:`pipeline.ingest.discovery`). Reading a file never raises: a broken file is one
+finding and the batch goes on. Cells of all files are interpreted together so the number
+parsing and checks run vectorised over the batch.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checks a file must pass before any spreadsheet library touches it (issue #2 part 7).
+"""Checks a file must pass before any spreadsheet library touches it, and the per-file budget.
 
 Returns arrive by e-mail from ~190 economies; some are not workbooks at all, some are
 encrypted, some are legacy .xls, and a hostile or broken file must never stop the batch or

@@ -1,10 +1,11 @@
-"""Read one questionnaire workbook: safety checks, streaming read, header block, economy.
+"""Read one questionnaire workbook: safety checks, budget scan, values, header block, economy.
 
-Order matters for hostile files (issue #2 part 7): :mod:`pipeline.ingest.safety` inspects the
-bytes and the zip directory first, :mod:`pipeline.ingest.sheetxml` scans sheet XML within
-size limits, and only then does openpyxl stream the cells in read-only mode with
-``data_only=True`` (cached formula results, never evaluation). Any failure of a file becomes
-one finding naming the file, and the batch goes on.
+Order matters for hostile files: :mod:`pipeline.ingest.safety` inspects the bytes and the zip
+directory first, :mod:`pipeline.ingest.sheetxml` parses each sheet's XML for its layout facts
+and refuses a sheet over the budget (``schemas/ingest_budget.toml``), and only then does
+:mod:`pipeline.ingest.grids` read the values of the sheets let through (saved formula
+results, never evaluation). Any failure of a file becomes one finding naming the file, and
+the batch goes on.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def _parse_grids(
 def resolve_economy(
     declared: str | None, path: Path, source_file: str, known: set[str] | None
 ) -> tuple[str | None, list[dict]]:
-    """The economy of a workbook: as declared in it, else from the file name (issue #2 §6)."""
+    """The economy of a workbook: as declared in it, else from the file name."""
     from_name = economy_from_name(path)
     findings: list[dict] = []
     economy = declared if declared and ISO3.match(declared) else None
