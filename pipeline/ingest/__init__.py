@@ -153,10 +153,10 @@ def _read_all(reads: Iterable[WorkbookRead]) -> tuple[list, list]:
         findings.extend(read.findings)
         mine = [plan for plan in read.plans if plan.economy]
         plans.extend(mine)
-        cells.extend([read.cells] if not read.cells.empty else [])
-        size += len(read.cells) + sum(
-            len(plan.body) * max(map(len, plan.body), default=0) for plan in mine
-        )
+        if read.cells is not None and not read.cells.empty:
+            cells.append(read.cells)
+            size += len(read.cells)
+        size += sum(len(plan.body) * max(map(len, plan.body), default=0) for plan in mine)
         if size >= CHUNK_CELLS:
             made, found = interpret_batch(plans, cells)
             produced, findings, plans, cells, size = (

@@ -195,14 +195,15 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
         n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES
     }
     _check(facts, limits)
-    for formula in root.iter(FORMULA_TAG):
-        _formula(formula, facts)
-    for element in root.iter(FACT_TAGS[0], FACT_TAGS[2]):
-        (_dimension if etree.QName(element).localname == "dimension" else _column_range)(
-            element, facts, limits
-        )
-    for merge in root.iter(FACT_TAGS[3]):
-        _merge(merge, facts)
+    # one walk for the rare elements (each walk of a tree costs as much as the rest)
+    for element in root.iter(FORMULA_TAG, FACT_TAGS[0], FACT_TAGS[2], FACT_TAGS[3]):
+        name = etree.QName(element).localname
+        if name == "f":
+            _formula(element, facts)
+        elif name == "mergeCell":
+            _merge(element, facts)
+        else:
+            (_dimension if name == "dimension" else _column_range)(element, facts, limits)
 
 
 def _merge(element: etree._Element, facts: SheetXml) -> None:

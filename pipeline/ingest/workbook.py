@@ -32,7 +32,8 @@ class WorkbookRead:
     """Planned data sheets (or, for a long CSV, value cells) and pending findings of one file."""
 
     plans: list[SheetPlan] = field(default_factory=list)
-    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: None for workbooks: an empty frame per file would cost more than reading the file.
+    cells: pd.DataFrame | None = None
     findings: list = field(default_factory=list)
     economy: str | None = None
 
