@@ -43,6 +43,8 @@ RANGE = re.compile(r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")
 HIDDEN_VALUES = ("1", "true")
 #: Parts up to this size are parsed as one tree (faster); larger ones are streamed.
 TREE_BYTES = 2_000_000
+#: Cell references of a streamed part are checked against the budget in batches of this size.
+SETTLE_EVERY = 20_000
 
 
 class OverBudgetError(Exception):
@@ -131,18 +133,31 @@ def _extent(references: list[str]) -> tuple[int, int]:
     return (int(row) if len(row) < 12 else 10**12), column_number(column)
 
 
-def _row(row: etree._Element, facts: SheetXml, limits: Limits) -> None:
+def _row(row: etree._Element, facts: SheetXml, limits: Limits, pending: list[str]) -> None:
+    """One streamed row: its number, visibility and formulas; its cell references are kept
+    in ``pending`` and their extent settled in batches (see :func:`_settle`)."""
     number = _row_number(row.get("r")) or facts.max_row + 1
     if row.get("hidden") in HIDDEN_VALUES:
         facts.hidden_rows.add(number)
     references = [cell.get("r") or "" for cell in row.iterchildren(CELL_TAG)]
     facts.cells += len(references)
-    highest_row, highest_column = _extent(references)
     # a cell without a reference sits right of the previous one: bound it by the count
-    facts.max_column = max(facts.max_column, highest_column + references.count(""))
-    facts.max_row = max(facts.max_row, number, highest_row)
+    facts.max_column = max(facts.max_column, len(references))
+    facts.max_row = max(facts.max_row, number)
+    pending.extend(references)
     for formula in row.iter(FORMULA_TAG):
         _formula(formula, facts)
+    if len(pending) >= SETTLE_EVERY:
+        _settle(facts, pending, limits)
+    _check(facts, limits)
+
+
+def _settle(facts: SheetXml, pending: list[str], limits: Limits) -> None:
+    """Fold the extent of the pending cell references into ``facts`` and check the budget."""
+    highest_row, highest_column = _extent(pending)
+    facts.max_column = max(facts.max_column, highest_column + pending.count(""))
+    facts.max_row = max(facts.max_row, highest_row)
+    pending.clear()
     _check(facts, limits)
 
 
@@ -215,14 +230,17 @@ def _merge(element: etree._Element, facts: SheetXml) -> None:
 
 def _stream(source: IO[bytes], facts: SheetXml, limits: Limits) -> None:
     """Facts of a large part, streamed: one row in memory at a time."""
-    handlers = {"row": _row, "col": _column_range, "dimension": _dimension}
+    pending: list[str] = []
     for _, element in etree.iterparse(source, events=("end",), tag=FACT_TAGS, **PARSER_OPTIONS):
         name = etree.QName(element).localname
-        if name == "mergeCell":
+        if name == "row":
+            _row(element, facts, limits, pending)
+        elif name == "mergeCell":
             _merge(element, facts)
         else:
-            handlers[name](element, facts, limits)
+            (_dimension if name == "dimension" else _column_range)(element, facts, limits)
         _release(element)
+    _settle(facts, pending, limits)
 
 
 def scan_sheet(
