@@ -33,7 +33,12 @@ def _rewrite(source: Path, target: Path) -> None:
 
 
 def _same(a, b) -> None:
-    pd.testing.assert_frame_equal(a.observations, b.observations)
+    # the rewritten file has other bytes, so its submission hash differs by design
+    strip = ["submission"]
+    pd.testing.assert_frame_equal(
+        a.observations.drop(columns=strip, errors="ignore"),
+        b.observations.drop(columns=strip, errors="ignore"),
+    )
     pd.testing.assert_frame_equal(a.findings, b.findings)
 
 

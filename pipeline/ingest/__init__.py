@@ -7,7 +7,8 @@ and one findings table (stage ``ingest``). Each file is read in a worker process
 and memory budget (:mod:`pipeline.ingest.worker`); every path that is not read becomes a
 finding (:mod:`pipeline.ingest.discovery`). Reading a file never raises: a broken file is one
 finding and the batch goes on. Cells of all files are interpreted together so the number
-parsing and checks run vectorised over the batch.
+parsing and checks run vectorised over the batch. Each return's collection round, submission
+date and hash come from :mod:`pipeline.ingest.rounds`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,17 @@ from pipeline.ingest.frame import conform
 from pipeline.ingest.notes import cap_notes
 from pipeline.ingest.pending import realise
 from pipeline.ingest.readers import read_any
+from pipeline.ingest.rounds import Rounds, header_round
 from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
 from pipeline.ingest.workbook import WorkbookRead, file_finding
 from pipeline.ingest.worker import Worker
-from pipeline.observations import KEY, OBSERVATION_SCHEMA, empty_observations
+from pipeline.observations import (
+    INGESTED_COLUMNS,
+    INGESTED_SCHEMA,
+    VINTAGE_KEY,
+    empty_observations,
+)
 from pipeline.progress import progress
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
@@ -46,6 +53,10 @@ class IngestResult:
     observations: pd.DataFrame
     findings: pd.DataFrame
     files: int = 0
+    #: One row per return: source_file, round, submitted, submission, sha256.
+    submissions: pd.DataFrame | None = None
+    #: One row per declared collection round: round, name, closed.
+    rounds: pd.DataFrame | None = None
     #: Peak resident memory that reading one file added in the worker process (bytes).
     peak_bytes: int = 0
 
@@ -121,35 +132,55 @@ def ingest_paths(
     """Ingest the given return files; ``source_file`` is each path relative to ``root``.
 
     ``known`` is the set of valid economy codes (default: the economy reference). Cells are
-    interpreted in chunks of about :data:`CHUNK_SHEETS` sheets, so memory holds one chunk of
+    interpreted in chunks of about :data:`CHUNK_CELLS` cells, so memory holds one chunk of
     raw cells at a time plus the observations made so far.
     """
     paths = list(paths)
     known = known_economies() if known is None else known
+    rounds = Rounds(root)
     with Worker(LIMITS) as worker:
-        reads = (read_file(Path(path), root, known, worker) for path in paths)
+        reads = ((Path(path), read_file(Path(path), root, known, worker)) for path in paths)
         if show_progress:
             reads = progress(reads, total=len(paths), label="ingest")
-        produced, findings = _read_all(reads)
-    observations = empty_observations()
+        produced, findings = _read_all(reads, rounds, root)
+    observations = empty_observations(INGESTED_COLUMNS)
     if produced:
         observations, duplicate_findings = resolve_duplicates(
-            pd.concat(produced, ignore_index=True)
+            rounds.attach(pd.concat(produced, ignore_index=True))
         )
         findings.extend(duplicate_findings)
-        observations = OBSERVATION_SCHEMA.validate(
-            observations.sort_values([*KEY], kind="stable").reset_index(drop=True)
+        observations = INGESTED_SCHEMA.validate(
+            observations.sort_values([*VINTAGE_KEY], kind="stable").reset_index(drop=True)
         )
     return IngestResult(
-        observations, realise(findings), files=len(paths), peak_bytes=worker.peak_bytes
+        observations,
+        realise([*rounds.findings, *findings]),
+        len(paths),
+        rounds.table(),
+        rounds.declared(),
+        peak_bytes=worker.peak_bytes,
     )
 
 
-def _read_all(reads: Iterable[WorkbookRead]) -> tuple[list, list]:
+def _record(rounds: Rounds, path: Path, root: Path, read: WorkbookRead) -> list[dict]:
+    """The vintage of a return that was read (a path that was not is a finding already)."""
+    source_file, _ = source_name(path, root)
+    if path_problem(path, root, source_file) is not None:
+        return []
+    try:
+        return rounds.record(path, source_file, header_round(read.plans))
+    except OSError:  # unreadable now: its read already carries the finding
+        return []
+
+
+def _read_all(
+    reads: Iterable[tuple[Path, WorkbookRead]], rounds: Rounds, root: Path
+) -> tuple[list, list]:
     """Observations and findings of all reads, interpreted in chunks of about
     :data:`CHUNK_CELLS` cells (memory holds one chunk of raw cells at a time)."""
     produced, findings, plans, cells, size = [], [], [], [], 0
-    for read in reads:
+    for path, read in reads:
+        findings.extend(_record(rounds, path, root, read))
         findings.extend(read.findings)
         mine = [plan for plan in read.plans if plan.economy]
         plans.extend(mine)
