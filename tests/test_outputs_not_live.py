@@ -4,7 +4,7 @@ A small raw folder (a dozen shipped economies) gets the payloads of the OWASP CS
 guidance: a note ``=HYPERLINK(…)``, a stray ``@SUM(…)`` cell, ``=cmd|' /C calc'!A0`` and
 ``+cmd`` in a long CSV whose economy reads ``../../x``, a NUL byte. After ``ictstats run``
 every CSV field and every workbook cell in processed/ is checked, and nothing is written
-outside it.
+where a return's text points.
 """
 
 from __future__ import annotations
@@ -86,4 +86,7 @@ def test_no_output_is_live(tmp_path: Path) -> None:
     assert "'" + HYPERLINK in texts and HYPERLINK in texts
     reports = {p.name for p in (processed / "validate" / "reports").iterdir()}
     assert "KEN.xlsx" in reports and not any(".." in name or "/" in name for name in reports)
-    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["processed"]
+    # nothing lands outside the outputs (the store of record sits beside processed/)
+    assert {p.name for p in (tmp_path / "work").iterdir()} <= {"processed", "store"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "work"]
+    assert not [p for p in tmp_path.rglob("*") if p.stem.upper() == "X"]
