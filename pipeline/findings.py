@@ -109,13 +109,18 @@ def coded_findings(stage: str, code: str, rows: pd.DataFrame | list[dict]) -> pd
     ``rows`` holds any of the finding columns plus extra keys (such as ``detail``) that the
     code's template uses. Unknown codes raise ``KeyError``: the catalogue is closed.
     """
+    frame = coded_rows(stage, code, rows)
+    return empty_findings() if len(frame) == 0 else normalise_findings(frame)
+
+
+def coded_rows(stage: str, code: str, rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
+    """The rows of :func:`coded_findings` before the schema check (to check many codes once)."""
     entry = catalogue()[code]
     frame = pd.DataFrame(rows)
     if len(frame) == 0:
-        return empty_findings()
+        return frame
     messages = [render_message(entry.template, record) for record in frame.to_dict("records")]
-    frame = frame.assign(stage=stage, rule_id=code, severity=entry.severity, message=messages)
-    return normalise_findings(frame)
+    return frame.assign(stage=stage, rule_id=code, severity=entry.severity, message=messages)
 
 
 def normalise_findings(frame: pd.DataFrame) -> pd.DataFrame:

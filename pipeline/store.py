@@ -2,8 +2,9 @@
 
 Every table is written twice — Parquet for machines, CSV for people and spreadsheets — and
 each write goes through a temporary file and an atomic rename, so an interrupted run never
-leaves half a table behind. Stages never write files themselves; the CLI and
-publish hand their returned frames to these functions.
+leaves half a table behind. CSV copies never hold a live formula
+(:mod:`pipeline.safetext`); Parquet keeps every text as it is. Stages never write files
+themselves; the CLI and publish hand their returned frames to these functions.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+
+from pipeline.safetext import neutralise_frame
 
 
 def atomic_write(path: Path, writer: Callable[[Path], None]) -> Path:
@@ -43,7 +46,8 @@ def write_table(frame: pd.DataFrame, directory: Path, name: str, *, csv: bool = 
     directory = Path(directory)
     atomic_write(directory / f"{name}.parquet", lambda p: frame.to_parquet(p, index=False))
     if csv:
-        atomic_write(directory / f"{name}.csv", lambda p: frame.to_csv(p, index=False))
+        safe = neutralise_frame(frame)
+        atomic_write(directory / f"{name}.csv", lambda p: safe.to_csv(p, index=False))
     return directory / f"{name}.parquet"
 
 

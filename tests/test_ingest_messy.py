@@ -148,7 +148,7 @@ def test_extra_and_renamed_sheets(tmp_path: Path) -> None:
 def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
     path = ingest_corpus.edit(ingest_corpus.filled(tmp_path), _set("Mobile", J10="=J9-1"))
     part = ingest_corpus.sheet_part(path, "Mobile")
-    ingest_corpus.patch_part(path, part, b"<f>J9-1</f><v />", b"<f>J9-1</f><v>42</v>")
+    ingest_corpus.patch_part(path, part, b"<f>J9-1</f><v></v>", b"<f>J9-1</f><v>42</v>")
     result = _ingest(path)
     assert result.findings.empty
     assert _observation(result, "Mobile", "J10") == 42.0

@@ -14,7 +14,7 @@ from pipeline.dictionary import indicators
 from pipeline.ingest.cells import read_status, resolve_indicators
 from pipeline.ingest.safety import Limits, check_file
 from pipeline.ingest.sheet import as_year, classify_columns, header_block, header_row_index
-from pipeline.ingest.sheetxml import column_number, scan_sheet, sheet_parts
+from pipeline.ingest.sheetxml import OverBudgetError, column_number, scan_sheet, sheet_parts
 from pipeline.ingest.workbook import economy_from_name, resolve_economy
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "ingest"))
@@ -39,7 +39,17 @@ def test_scan_sheet() -> None:
         "K10": "(shared formula)",
         "L11": "=A&B",
     }
-    assert (facts.max_row, facts.max_column) == (40, 14)
+    # the extent is what the cells use, never what the dimension claims
+    assert (facts.max_row, facts.max_column) == (11, 13)
+
+
+def test_scan_refuses_a_dimension_or_cell_beyond_the_budget() -> None:
+    limits = Limits(sheet_rows=30)
+    with pytest.raises(OverBudgetError, match="40 rows"):
+        scan_sheet(SHEET_XML, limits)
+    far = SHEET_XML.replace(b'<c r="M11"', b'<c r="XFD11"').replace(b"A1:N40", b"A1:N11")
+    with pytest.raises(OverBudgetError, match="16384 columns"):
+        scan_sheet(far)
 
 
 @pytest.mark.parametrize(("letters", "number"), [("A", 1), ("Z", 26), ("AA", 27), ("ZZ", 702)])
@@ -167,7 +177,7 @@ def test_chunked_batches_equal_one_batch(tmp_path: Path, monkeypatch: pytest.Mon
         ingest_corpus.filled(tmp_path, kind="household", economy=economy)
     ingest_corpus.filled(tmp_path, economy="KEN", name="KEN_copy_admin.xlsx")
     whole = ingest.ingest_folder(tmp_path, known=ingest_corpus.KNOWN)
-    monkeypatch.setattr(ingest, "CHUNK_SHEETS", 2)
+    monkeypatch.setattr(ingest, "CHUNK_CELLS", 200)
     chunked = ingest.ingest_folder(tmp_path, known=ingest_corpus.KNOWN)
     pd.testing.assert_frame_equal(whole.observations, chunked.observations)
     pd.testing.assert_frame_equal(whole.findings, chunked.findings)

@@ -1,11 +1,14 @@
-"""Ingest: raw/ questionnaires and long CSV returns → observations + findings (issue #2).
+"""Ingest: the returns under raw/ → observations + findings.
 
-``ingest_folder(raw)`` reads every workbook (``.xlsx``, ``.xlsm``; ``.xls`` and other Office
-files are reported) and every long CSV in ``raw/`` into one observation table
-(:data:`pipeline.observations.OBSERVATION_SCHEMA`) and one findings table (stage ``ingest``).
-Reading a file never raises: a broken file is one finding and the batch goes on. Cells of all
-files are interpreted together so the number parsing and checks run vectorised over the batch.
-Each return's collection round, submission date and hash come from :mod:`pipeline.ingest.rounds`.
+``ingest_folder(raw)`` reads every return under ``raw/`` (recursively) with the reader the
+registry chooses (:mod:`pipeline.ingest.readers`: questionnaire workbooks, long CSV, SDMX-CSV,
+DataHub CSV) into one observation table (:data:`pipeline.observations.OBSERVATION_SCHEMA`)
+and one findings table (stage ``ingest``). Each file is read in a worker process with a time
+and memory budget (:mod:`pipeline.ingest.worker`); every path that is not read becomes a
+finding (:mod:`pipeline.ingest.discovery`). Reading a file never raises: a broken file is one
+finding and the batch goes on. Cells of all files are interpreted together so the number
+parsing and checks run vectorised over the batch. Each return's collection round, submission
+date and hash come from :mod:`pipeline.ingest.rounds`.
 """
 
 from __future__ import annotations
@@ -18,32 +21,34 @@ import pandas as pd
 
 from pipeline.dictionary import indicators
 from pipeline.ingest.cells import interpret
+from pipeline.ingest.discovery import discover, path_problem, source_name
 from pipeline.ingest.duplicates import resolve_duplicates
-from pipeline.ingest.longcsv import read_long_csv
+from pipeline.ingest.frame import conform
+from pipeline.ingest.notes import cap_notes
 from pipeline.ingest.pending import realise
+from pipeline.ingest.readers import read_any
 from pipeline.ingest.rounds import Rounds, header_round
+from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
-from pipeline.ingest.workbook import WorkbookRead, read_workbook
+from pipeline.ingest.workbook import WorkbookRead, file_finding
+from pipeline.ingest.worker import Worker
 from pipeline.observations import (
     INGESTED_COLUMNS,
     INGESTED_SCHEMA,
     VINTAGE_KEY,
     empty_observations,
 )
-from pipeline.paths import MISSING_RAW_HINT
 from pipeline.progress import progress
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
 CSV_SUFFIXES = (".csv",)
-#: Hidden files and Excel's "~$name.xlsx" lock files are never returns.
-IGNORED_PREFIXES = (".", "~$")
-#: Sheets read before their cells are interpreted together (bounds memory on big batches).
-CHUNK_SHEETS = 600
+#: Value cells read before they are interpreted together (bounds memory on big batches).
+CHUNK_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What ingest returns: the observation table, the findings table and the returns read."""
+    """What ingest returns: the observation table and the findings table."""
 
     observations: pd.DataFrame
     findings: pd.DataFrame
@@ -52,21 +57,18 @@ class IngestResult:
     submissions: pd.DataFrame | None = None
     #: One row per declared collection round: round, name, closed.
     rounds: pd.DataFrame | None = None
+    #: Peak resident memory that reading one file added in the worker process (bytes).
+    peak_bytes: int = 0
 
 
 def return_files(raw_dir: Path) -> list[Path]:
-    """Return files in ``raw_dir`` (recursively), sorted; other files such as README are skipped."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}{MISSING_RAW_HINT}")
-    suffixes = WORKBOOK_SUFFIXES + CSV_SUFFIXES
-    return sorted(
-        path
-        for path in raw_dir.rglob("*")
-        if path.is_file()
-        and path.suffix.lower() in suffixes
-        and not path.name.startswith(IGNORED_PREFIXES)
-    )
+    """Every path under ``raw_dir`` that ingest must read or report, sorted.
+
+    That is every file a reader may take plus everything that must not disappear silently:
+    other files, folders that cannot be listed, symbolic links (never followed here). Only
+    the names in :data:`pipeline.ingest.discovery.IGNORED` are left out.
+    """
+    return discover(raw_dir)
 
 
 def known_economies() -> set[str] | None:
@@ -79,30 +81,45 @@ def known_economies() -> set[str] | None:
         return None
 
 
-def source_name(path: Path, root: Path) -> str:
-    """A return's ``source_file``: its path relative to the raw folder (else its name)."""
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return Path(path).name
+def read_file(
+    path: Path, root: Path, known: set[str] | None, worker: Worker | None = None
+) -> WorkbookRead:
+    """Cells and findings of one return, read by the reader the registry chooses.
+
+    Paths that are not a readable regular file inside ``root`` become one finding here; the
+    file itself is read in ``worker`` (a child process with a time budget) when one is given.
+    """
+    source_file, name_findings = source_name(path, root)
+    problem = path_problem(path, root, source_file)
+    if problem is not None:
+        return WorkbookRead(findings=[*name_findings, problem])
+    if worker is None:
+        read = read_any(path, source_file, known)
+    else:
+        read = _in_worker(worker, path, source_file, known)
+    read.findings[:0] = name_findings
+    return read
 
 
-def read_file(path: Path, root: Path, known: set[str] | None) -> WorkbookRead:
-    """Cells and findings of one return, by file type."""
-    source_file = source_name(path, root)
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return read_long_csv(path, source_file, known)
-    return read_workbook(path, source_file, known)
+def _in_worker(
+    worker: Worker, path: Path, source_file: str, known: set[str] | None
+) -> WorkbookRead:
+    status, payload = worker.run(read_any, path, source_file, known, worker.limits)
+    if status == "ok":
+        return payload
+    code = {"slow": "ING-TOO-SLOW", "died": "ING-READER-CRASHED"}.get(status, "ING-NOT-WORKBOOK")
+    return WorkbookRead(findings=[file_finding(code, source_file, detail=str(payload))])
 
 
 def interpret_batch(plans: list, csv_cells: list[pd.DataFrame]) -> tuple[list, list]:
     """Observations and findings of a batch of planned sheets and CSV cells (vectorised)."""
     sheet_cells, findings = value_cells(plans)
-    cells = [frame for frame in (sheet_cells, *csv_cells) if not frame.empty]
+    cells = [conform(frame) for frame in (sheet_cells, *csv_cells) if not frame.empty]
     if not cells:
         return [], findings
-    observations, cell_findings = interpret(pd.concat(cells, ignore_index=True), indicators())
-    return [observations], [*findings, *cell_findings]
+    cells, note_findings = cap_notes(pd.concat(cells, ignore_index=True), LIMITS.note_chars)
+    observations, cell_findings = interpret(cells, indicators())
+    return [observations], [*findings, *note_findings, *cell_findings]
 
 
 def ingest_paths(
@@ -115,26 +132,17 @@ def ingest_paths(
     """Ingest the given return files; ``source_file`` is each path relative to ``root``.
 
     ``known`` is the set of valid economy codes (default: the economy reference). Cells are
-    interpreted in chunks of about :data:`CHUNK_SHEETS` sheets, so memory holds one chunk of
+    interpreted in chunks of about :data:`CHUNK_CELLS` cells, so memory holds one chunk of
     raw cells at a time plus the observations made so far.
     """
     paths = list(paths)
     known = known_economies() if known is None else known
-    reads = ((Path(path), read_file(Path(path), root, known)) for path in paths)
-    if show_progress:
-        reads = progress(reads, total=len(paths), label="ingest")
     rounds = Rounds(root)
-    produced, findings, plans, cells = [], [*rounds.findings], [], []
-    for path, read in reads:
-        findings.extend(rounds.record(path, source_name(path, root), header_round(read.plans)))
-        findings.extend(read.findings)
-        plans.extend(plan for plan in read.plans if plan.economy)
-        cells.extend([read.cells] if not read.cells.empty else [])
-        if len(plans) + len(cells) >= CHUNK_SHEETS:
-            made, found = interpret_batch(plans, cells)
-            produced, findings, plans, cells = [*produced, *made], [*findings, *found], [], []
-    made, found = interpret_batch(plans, cells)
-    produced, findings = [*produced, *made], [*findings, *found]
+    with Worker(LIMITS) as worker:
+        reads = ((Path(path), read_file(Path(path), root, known, worker)) for path in paths)
+        if show_progress:
+            reads = progress(reads, total=len(paths), label="ingest")
+        produced, findings = _read_all(reads, rounds, root)
     observations = empty_observations(INGESTED_COLUMNS)
     if produced:
         observations, duplicate_findings = resolve_duplicates(
@@ -144,8 +152,53 @@ def ingest_paths(
         observations = INGESTED_SCHEMA.validate(
             observations.sort_values([*VINTAGE_KEY], kind="stable").reset_index(drop=True)
         )
-    findings = realise(findings)
-    return IngestResult(observations, findings, len(paths), rounds.table(), rounds.declared())
+    return IngestResult(
+        observations,
+        realise([*rounds.findings, *findings]),
+        len(paths),
+        rounds.table(),
+        rounds.declared(),
+        peak_bytes=worker.peak_bytes,
+    )
+
+
+def _record(rounds: Rounds, path: Path, root: Path, read: WorkbookRead) -> list[dict]:
+    """The vintage of a return that was read (a path that was not is a finding already)."""
+    source_file, _ = source_name(path, root)
+    if path_problem(path, root, source_file) is not None:
+        return []
+    try:
+        return rounds.record(path, source_file, header_round(read.plans))
+    except OSError:  # unreadable now: its read already carries the finding
+        return []
+
+
+def _read_all(
+    reads: Iterable[tuple[Path, WorkbookRead]], rounds: Rounds, root: Path
+) -> tuple[list, list]:
+    """Observations and findings of all reads, interpreted in chunks of about
+    :data:`CHUNK_CELLS` cells (memory holds one chunk of raw cells at a time)."""
+    produced, findings, plans, cells, size = [], [], [], [], 0
+    for path, read in reads:
+        findings.extend(_record(rounds, path, root, read))
+        findings.extend(read.findings)
+        mine = [plan for plan in read.plans if plan.economy]
+        plans.extend(mine)
+        if read.cells is not None and not read.cells.empty:
+            cells.append(read.cells)
+            size += len(read.cells)
+        size += sum(len(plan.body) * max(map(len, plan.body), default=0) for plan in mine)
+        if size >= CHUNK_CELLS:
+            made, found = interpret_batch(plans, cells)
+            produced, findings, plans, cells, size = (
+                [*produced, *made],
+                [*findings, *found],
+                [],
+                [],
+                0,
+            )
+    made, found = interpret_batch(plans, cells)
+    return [*produced, *made], [*findings, *found]
 
 
 def ingest_folder(raw_dir: Path, known: set[str] | None = None, **options: bool) -> IngestResult:

@@ -32,7 +32,10 @@ def _finding(cells: pd.DataFrame, mask: pd.Series, code: str, **extra: object) -
     chosen = cells[mask]
     if chosen.empty:
         return pending(code, [])
-    columns = {key: (v[mask] if isinstance(v, pd.Series) else v) for key, v in extra.items()}
+    columns = {
+        key: (v.reindex(chosen.index) if isinstance(v, pd.Series) else v)
+        for key, v in extra.items()
+    }
     return pending(code, chosen[CONTEXT].assign(**columns))
 
 
@@ -123,17 +126,22 @@ def interpret(cells: pd.DataFrame, dictionary: pd.DataFrame) -> tuple[pd.DataFra
     factor = cells["multiplier"].astype(float)
     unscalable = counts & factor.isna()
     scaled = counts & factor.notna() & factor.ne(1.0)
-    result = values["value"] * factor.where(scaled, 1.0)
+    with np.errstate(over="ignore"):
+        result = values["value"] * factor.where(scaled, 1.0)
+    beyond = ~np.isfinite(result) & ~unscalable
     status = read_status(cells["status_raw"])
     text = cells["multiplier_text"]
     findings += [
         _finding(cells, unscalable, "ING-BAD-MULTIPLIER", detail=text),
-        _finding(cells, scaled, "ING-SCALED", detail=text, expected=_format(result)),
+        _finding(cells, beyond, "ING-OUT-OF-RANGE"),
+        _finding(
+            cells, scaled & ~beyond, "ING-SCALED", detail=text, expected=_format(result[scaled])
+        ),
         _finding(cells, status["bad"], "ING-BAD-STATUS", value=cells["status_raw"]),
         _finding(cells, cells["hidden"].astype(bool), "ING-HIDDEN-ROW"),
     ]
     observations = _observations(cells, values, result, status, unit, dictionary)
-    return observations[~unscalable], findings
+    return observations[~unscalable & ~beyond], findings
 
 
 def _text_findings(cells: pd.DataFrame, values: pd.DataFrame) -> list[pd.DataFrame]:
@@ -147,7 +155,7 @@ def _text_findings(cells: pd.DataFrame, values: pd.DataFrame) -> list[pd.DataFra
     ambiguous = text & values["ambiguous"]
     marked = text & ~ambiguous & values["marker"].ne("")
     plain = text & ~ambiguous & ~marked
-    read = _format(values["value"])
+    read = _format(values["value"][text])
     return [
         _finding(cells, ambiguous, "ING-AMBIGUOUS-NUMBER", expected=read),
         _finding(cells, marked, "ING-FOOTNOTE-MARKER", expected=read),

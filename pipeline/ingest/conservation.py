@@ -22,7 +22,6 @@ from openpyxl.utils import get_column_letter
 DESCRIPTIVE = re.compile(
     r"^(code|indicator|unit|sex|age|area|speed|technology|skill|note|\d{4} status)$"
 )
-HEADER_SEARCH_ROWS = 40
 
 
 def _filled(value: object) -> bool:
@@ -33,7 +32,7 @@ def _sheet_cells(rows: list[tuple]) -> list[str]:
     header = next(
         (
             i
-            for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+            for i, row in enumerate(rows)
             if row and isinstance(row[0], str) and row[0].strip().lower() == "code"
         ),
         None,

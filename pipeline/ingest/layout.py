@@ -27,8 +27,6 @@ INSTRUCTIONS_SHEET = "Instructions"
 TITLE_ROW = 1
 HEADER_ROW = 8
 FIRST_DATA_ROW = HEADER_ROW + 1
-#: How many rows from the top the reader searches for the header row.
-HEADER_SEARCH_ROWS = 40
 
 #: Labels of the header block (column A) and the key each one fills.
 BLOCK_LABELS: dict[str, str] = {

@@ -13,6 +13,8 @@ thousands, dot = decimal) and flagged ``ambiguous`` so a person confirms them.
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
@@ -24,16 +26,17 @@ FOOTNOTE_PATTERN = r"^(?P<number>.*?[0-9])\s*(?P<marker>[*†‡#]+|\([A-Za-z0-9
 
 #: (style, full-match pattern on the unsigned text, group separators, decimal separator).
 STYLES: tuple[tuple[str, str, str, str], ...] = (
-    ("plain", r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", "", "."),
-    ("space_group", r"[1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?", " ", ","),
-    ("apostrophe_group", r"[1-9]\d{0,2}(?:'\d{3})+(?:\.\d+)?", "'", "."),
-    ("comma_group", r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", ",", "."),
-    ("dot_group", r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?", ".", ","),
-    ("decimal_comma", r"\d+,\d+", "", ","),
+    ("plain", r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", "", "."),
+    ("space_group", r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:[.,][0-9]+)?", " ", ","),
+    ("apostrophe_group", r"[1-9][0-9]{0,2}(?:'[0-9]{3})+(?:\.[0-9]+)?", "'", "."),
+    ("comma_group", r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?", ",", "."),
+    ("dot_group", r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?", ".", ","),
+    ("decimal_comma", r"[0-9]+,[0-9]+", "", ","),
 )
 #: One separator then exactly three digits: thousands in one locale, decimals in another.
-AMBIGUOUS_PATTERN = r"[1-9]\d{0,2}[.,]\d{3}"
+AMBIGUOUS_PATTERN = r"[1-9][0-9]{0,2}[.,][0-9]{3}"
 
+ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})
 SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
 MINUS_SIGNS = {"\u2212": "-", "\u2013": "-"}
 
@@ -41,7 +44,21 @@ MINUS_SIGNS = {"\u2212": "-", "\u2013": "-"}
 NUMBER, MISSING, UNPARSEABLE = "number", "missing", "unparseable"
 
 
+def ascii_digits(text: str) -> str:
+    """Digits of any script (Arabic-Indic, full-width, Devanagari …) as ASCII digits.
+
+    NFKC folds full-width forms ("１２３，５" → "123,5"); every other decimal digit
+    (Unicode category Nd) maps to its value. The Arabic decimal and thousands separators
+    become "." and ",".
+    """
+    folded = unicodedata.normalize("NFKC", text).translate(ARABIC_SEPARATORS)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in folded)
+
+
 def _normalise_spaces(text: pd.Series) -> pd.Series:
+    foreign = ~text.str.isascii().fillna(True).astype(bool)
+    if foreign.any():
+        text = text.where(~foreign, text[foreign].map(ascii_digits))
     for old, new in SPACES.items():
         text = text.str.replace(old, new, regex=False)
     return text.str.strip().str.replace(r"\s+", " ", regex=True)
@@ -76,7 +93,7 @@ def parse_text_numbers(text: pd.Series) -> pd.DataFrame:
             chosen = chosen.str.replace(separator, "", regex=False)
         if decimal == ",":
             chosen = chosen.str.replace(",", ".", regex=False)
-        value[todo.to_numpy()] = pd.to_numeric(chosen).to_numpy(dtype=float)
+        value[todo.to_numpy()] = pd.to_numeric(chosen, errors="coerce").to_numpy(dtype=float)
         style[todo] = name
     parsed = (style != "").to_numpy() & np.isfinite(value)
     value = np.where(negative & parsed, -value, np.where(parsed, value, np.nan))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.findings import coded_findings, concat_findings
+from pipeline.findings import FINDING_COLUMNS, coded_rows, concat_findings
 
 STAGE = "ingest"
 
@@ -22,7 +22,7 @@ def pending(code: str, rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
 
 
 def realise(parts: list[pd.DataFrame | dict]) -> pd.DataFrame:
-    """The findings table (stage ``ingest``) from pending rows, one catalogue pass per code.
+    """The findings table (stage ``ingest``) from pending rows, one schema check for all codes.
 
     ``parts`` mixes frames from :func:`pending` and single rows given as dicts with a ``code``.
     """
@@ -33,7 +33,8 @@ def realise(parts: list[pd.DataFrame | dict]) -> pd.DataFrame:
         return concat_findings()
     rows = pd.concat(parts, ignore_index=True)
     tables = [
-        coded_findings(STAGE, str(code), group.drop(columns="code"))
+        coded_rows(STAGE, str(code), group.drop(columns="code"))
         for code, group in rows.groupby("code", sort=True)
     ]
-    return concat_findings(*tables)
+    rows = pd.concat(tables, ignore_index=True).reindex(columns=list(FINDING_COLUMNS))
+    return concat_findings(rows)

@@ -1,4 +1,4 @@
-"""Checks a file must pass before any spreadsheet library touches it (issue #2 part 7).
+"""Checks a file must pass before any spreadsheet library touches it, and the per-file budget.
 
 Returns arrive by e-mail from ~190 economies; some are not workbooks at all, some are
 encrypted, some are legacy .xls, and a hostile or broken file must never stop the batch or
@@ -14,9 +14,12 @@ Encrypted Office files are OLE/CFB containers holding an ``EncryptionInfo`` stre
 
 from __future__ import annotations
 
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.paths import SCHEMAS
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -25,21 +28,62 @@ MACRO_PART = "xl/vbaProject.bin"
 WORKBOOK_PART = "xl/workbook.xml"
 
 
+BUDGET_FILE = "ingest_budget.toml"
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Size limits for one questionnaire; generous for real returns, fatal for bombs."""
+    """The per-file budget (``schemas/ingest_budget.toml``): generous for real returns, fatal
+    for bombs. Tests pass smaller values to exercise a breach cheaply."""
 
     file_bytes: int = 50_000_000
     uncompressed_bytes: int = 200_000_000
     member_ratio: float = 200.0
     ratio_floor_bytes: int = 2_000_000
     members: int = 5_000
+    file_cells: int = 1_000_000
+    seconds: float = 30.0
+    memory_bytes: int = 1_500_000_000
     sheet_xml_bytes: int = 50_000_000
     sheet_rows: int = 20_000
     sheet_columns: int = 200
+    sheet_cells: int = 400_000
+    sheet_area: int = 2_000_000
+    note_chars: int = 2_000
+    report_xml_bytes: int = 5_000_000
 
 
-LIMITS = Limits()
+#: Field of :class:`Limits` for each ``section.key`` of the budget file.
+BUDGET_FIELDS = {
+    "file.bytes": "file_bytes",
+    "file.uncompressed_bytes": "uncompressed_bytes",
+    "file.member_ratio": "member_ratio",
+    "file.ratio_floor_bytes": "ratio_floor_bytes",
+    "file.members": "members",
+    "file.cells": "file_cells",
+    "file.seconds": "seconds",
+    "file.memory_bytes": "memory_bytes",
+    "sheet.xml_bytes": "sheet_xml_bytes",
+    "sheet.rows": "sheet_rows",
+    "sheet.columns": "sheet_columns",
+    "sheet.cells": "sheet_cells",
+    "sheet.area": "sheet_area",
+    "text.note_chars": "note_chars",
+    "report.copy_xml_bytes": "report_xml_bytes",
+}
+
+
+def load_limits(path: Path | None = None) -> Limits:
+    """The budget as declared in ``schemas/ingest_budget.toml`` (an unknown key raises)."""
+    with (path or SCHEMAS / BUDGET_FILE).open("rb") as handle:
+        raw = tomllib.load(handle)
+    entries = {
+        f"{section}.{key}": value for section, table in raw.items() for key, value in table.items()
+    }
+    return Limits(**{BUDGET_FIELDS[name]: value for name, value in entries.items()})
+
+
+LIMITS = load_limits()
 
 
 @dataclass(frozen=True)

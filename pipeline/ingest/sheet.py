@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -76,8 +77,8 @@ def as_year(header: object) -> int | None:
 
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a cell is empty: None/NaN or text of only whitespace."""
-    text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-    return text.isna() | text.eq("")
+    values = pd.Series(values, dtype=object)
+    return values.isna() | values.astype(str).str.strip().eq("")
 
 
 def _header_text(raw: object) -> str:
@@ -85,7 +86,15 @@ def _header_text(raw: object) -> str:
 
 
 def classify_columns(header: tuple) -> SheetColumns:
-    """Map the header row's texts to column roles."""
+    """Map the header row's texts to column roles (the result is shared: do not modify it).
+
+    Most sheets of a batch share a few header rows, so each distinct one is classified once.
+    """
+    return _classify(tuple(header))
+
+
+@lru_cache(maxsize=1024)
+def _classify(header: tuple) -> SheetColumns:
     columns = SheetColumns()
     known_labels = {label.lower() for label in layout.LABEL_COLUMNS[1:]}
     dimension_labels = {text.lower(): name for name, text in layout.DIMENSION_HEADERS.items()}
@@ -110,8 +119,9 @@ def classify_columns(header: tuple) -> SheetColumns:
 
 
 def header_row_index(rows: list[tuple]) -> int | None:
-    """0-based index of the row whose column A reads 'Code', searched near the top."""
-    for index, row in enumerate(rows[: layout.HEADER_SEARCH_ROWS]):
+    """0-based index of the first row whose column A reads 'Code' (anywhere on the sheet: a
+    table pushed down by inserted rows must still be read, never dropped)."""
+    for index, row in enumerate(rows):
         if row and _header_text(row[0]) == layout.CODE_HEADER.lower():
             return index
     return None

@@ -14,10 +14,10 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from pipeline.ingest import layout
+from pipeline.ingest.grids import whole_numbers
 from pipeline.ingest.pending import pending
 from pipeline.ingest.sheet import SheetPlan, is_blank
 from pipeline.observations import DIMENSION_NAMES
-from pipeline.values import is_missing
 
 #: Row numbers of different sheets are kept apart by this stride in hidden-cell keys.
 SHEET_STRIDE = 10_000_000
@@ -25,7 +25,10 @@ NONE = -1
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype=object).map(lambda v: "" if is_missing(v) else str(v).strip())
+    """Stripped text of each cell ('' for an empty one), vectorised."""
+    # v != v is NaN; a comprehension beats pandas' string conversion at these sizes
+    text = ["" if v is None or v != v else str(v).strip() for v in values]
+    return pd.Series(text, dtype=object)
 
 
 def _pick(values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> pd.Series:
@@ -87,7 +90,7 @@ def value_cells(plans: list[SheetPlan]) -> tuple[pd.DataFrame, list[pd.DataFrame
     )
     lookup = _lookups(plans, values.shape[1])
     rows, columns = np.nonzero(~pd.isna(values) & ~lookup["roles"][sheet_of_row])
-    raw = pd.Series(values[rows, columns], dtype=object)
+    raw = whole_numbers(pd.Series(values[rows, columns], dtype=object))
     keep = ~is_blank(raw).to_numpy()
     rows, columns, raw = rows[keep], columns[keep], raw[keep].reset_index(drop=True)
     sheet = sheet_of_row[rows]
@@ -103,6 +106,11 @@ def value_cells(plans: list[SheetPlan]) -> tuple[pd.DataFrame, list[pd.DataFrame
             "note": _pick(values, rows, lookup["note"][sheet]),
         }
     )
+    note_column = lookup["note"][sheet]
+    cells["note_cell"] = (
+        pd.Series(letters[np.where(note_column == NONE, 0, note_column)])
+        + pd.Series(row_number[rows]).astype(str)
+    ).where(note_column != NONE, "")
     hidden_rows, hidden_columns = _hidden_keys(plans)
     cells["hidden"] = np.isin(sheet * SHEET_STRIDE + row_number[rows], hidden_rows) | np.isin(
         sheet * SHEET_STRIDE + columns + 1, hidden_columns

@@ -1,10 +1,11 @@
-"""Read one questionnaire workbook: safety checks, streaming read, header block, economy.
+"""Read one questionnaire workbook: safety checks, budget scan, values, header block, economy.
 
-Order matters for hostile files (issue #2 part 7): :mod:`pipeline.ingest.safety` inspects the
-bytes and the zip directory first, :mod:`pipeline.ingest.sheetxml` scans sheet XML within
-size limits, and only then does openpyxl stream the cells in read-only mode with
-``data_only=True`` (cached formula results, never evaluation). Any failure of a file becomes
-one finding naming the file, and the batch goes on.
+Order matters for hostile files: :mod:`pipeline.ingest.safety` inspects the bytes and the zip
+directory first, :mod:`pipeline.ingest.sheetxml` parses each sheet's XML for its layout facts
+and refuses a sheet over the budget (``schemas/ingest_budget.toml``), and only then does
+:mod:`pipeline.ingest.grids` read the values of the sheets let through (saved formula
+results, never evaluation). Any failure of a file becomes one finding naming the file, and
+the batch goes on.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from pipeline.ingest import layout
+from pipeline.ingest.grids import value_grids
 from pipeline.ingest.safety import LIMITS, Limits, check_file
 from pipeline.ingest.sheet import SheetPlan, header_row_index, plan_sheet
 from pipeline.ingest.sheetxml import SheetXml, scan_workbook
@@ -33,7 +32,8 @@ class WorkbookRead:
     """Planned data sheets (or, for a long CSV, value cells) and pending findings of one file."""
 
     plans: list[SheetPlan] = field(default_factory=list)
-    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: None for workbooks: an empty frame per file would cost more than reading the file.
+    cells: pd.DataFrame | None = None
     findings: list = field(default_factory=list)
     economy: str | None = None
 
@@ -49,36 +49,22 @@ def economy_from_name(path: Path) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def _grid(sheet: ReadOnlyWorksheet, limits: Limits) -> list[tuple] | None:
-    """All rows of a streamed sheet (row 1 first); None when over the row limit."""
-    sheet.reset_dimensions()
-    rows = list(islice(sheet.iter_rows(values_only=True), limits.sheet_rows + 1))
-    return None if len(rows) > limits.sheet_rows else [tuple(row) for row in rows]
-
-
 def _load_grids(
     path: Path, source_file: str, scans: dict, limits: Limits
 ) -> tuple[list[tuple[str, list[tuple]]], list[dict]]:
-    """Stream every worksheet within the limits into a grid (openpyxl touches the file here)."""
-    grids: list[tuple[str, list[tuple]]] = []
-    findings: list[dict] = []
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    try:
-        for name in book.sheetnames:
-            scan = scans.get(name)
-            if scan is None:
-                continue
-            grid = None if isinstance(scan, str) else _grid(book[name], limits)
-            if grid is None:
-                detail = scan if isinstance(scan, str) else f"sheet {name!r} is over the row limit"
-                findings.append(
-                    file_finding("ING-TOO-LARGE", source_file, sheet=name, detail=detail)
-                )
-                continue
-            grids.append((name, grid))
-    finally:
-        book.close()
-    return grids, findings
+    """Value grids of the sheets the scan let through; one finding per sheet it refused."""
+    findings = [
+        file_finding("ING-TOO-LARGE", source_file, sheet=name, detail=scan)
+        for name, scan in scans.items()
+        if isinstance(scan, str)
+    ]
+    names = [name for name, scan in scans.items() if not isinstance(scan, str)]
+    grids = value_grids(path, names, limits.sheet_rows) if names else {}
+    return [(name, grids[name]) for name in names], findings
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _parse_grids(
@@ -92,7 +78,7 @@ def _parse_grids(
             plan, findings = plan_sheet(rows, header, name, scans[name], source_file)
             result.plans.append(plan)
             result.findings.extend(findings)
-        elif name != layout.INSTRUCTIONS_SHEET and any(v is not None for row in rows for v in row):
+        elif name != layout.INSTRUCTIONS_SHEET and any(_filled(v) for row in rows for v in row):
             result.findings.append(file_finding("ING-EXTRA-SHEET", source_file, sheet=name))
     if not result.plans:
         detail = f"sheets: {', '.join(name for name, _ in grids) or 'none readable'}"
@@ -108,7 +94,7 @@ def _parse_grids(
 def resolve_economy(
     declared: str | None, path: Path, source_file: str, known: set[str] | None
 ) -> tuple[str | None, list[dict]]:
-    """The economy of a workbook: as declared in it, else from the file name (issue #2 §6)."""
+    """The economy of a workbook: as declared in it, else from the file name."""
     from_name = economy_from_name(path)
     findings: list[dict] = []
     economy = declared if declared and ISO3.match(declared) else None
@@ -130,28 +116,36 @@ def resolve_economy(
     return economy, findings
 
 
+def _open(path: Path, source_file: str, limits: Limits) -> tuple[list, dict, list[dict]]:
+    """Pre-open check, budget scan and value grids; raises on a file that is not readable."""
+    verdict = check_file(path, limits)
+    if not verdict.readable:
+        return [], {}, [file_finding(verdict.code, source_file, detail=verdict.detail)]
+    findings = [file_finding("ING-MACRO-WORKBOOK", source_file)] if verdict.macro else []
+    with zipfile.ZipFile(path) as archive:
+        scans: dict[str, SheetXml | str] = scan_workbook(archive, limits)
+    grids, load_findings = _load_grids(path, source_file, scans, limits)
+    return grids, scans, [*findings, *load_findings]
+
+
 def read_workbook(
     path: Path, source_file: str, known: set[str] | None = None, limits: Limits = LIMITS
 ) -> WorkbookRead:
     """Cells and findings of one workbook; never raises on a bad file."""
-    verdict = check_file(path, limits)
-    if not verdict.readable:
-        return WorkbookRead(
-            findings=[file_finding(verdict.code, source_file, detail=verdict.detail)]
-        )
-    findings = []
-    if verdict.macro:
-        findings.append(file_finding("ING-MACRO-WORKBOOK", source_file))
     try:
-        with zipfile.ZipFile(path) as archive:
-            scans: dict[str, SheetXml | str] = scan_workbook(archive, limits)
-        grids, load_findings = _load_grids(path, source_file, scans, limits)
+        grids, scans, findings = _open(path, source_file, limits)
+    except MemoryError:
+        detail = "reading it needs more memory than the per-file budget"
+        return WorkbookRead(findings=[file_finding("ING-TOO-LARGE", source_file, detail=detail)])
+    except OSError as error:
+        detail = f"{type(error).__name__}: {error.strerror or error}"
+        return WorkbookRead(findings=[file_finding("ING-UNREADABLE", source_file, detail=detail)])
     except Exception as error:  # hostile files: any failure to open or stream is a finding
         detail = f"{type(error).__name__}: {error}"
-        failure = file_finding("ING-NOT-WORKBOOK", source_file, detail=detail)
-        return WorkbookRead(findings=[*findings, failure])
+        return WorkbookRead(findings=[file_finding("ING-NOT-WORKBOOK", source_file, detail=detail)])
+    if not scans:
+        return WorkbookRead(findings=findings)
     result = _parse_grids(grids, scans, source_file)
-    findings.extend(load_findings)
     result.findings[:0] = findings
     if not result.plans:
         return result

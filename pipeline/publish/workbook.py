@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.publish.layout import PublicationTable, text
 from pipeline.publish.notes import NoteRegistry, row_references, table_references
+from pipeline.safetext import cell_value, defuse
 
 TITLE = Font(bold=True, size=14)
 HEADING = Font(bold=True, size=12)
@@ -53,7 +54,7 @@ def _lines_above(sheet: Worksheet, lines: list[str]) -> int:
     sheet["A1"] = lines[0]
     sheet["A1"].font = TITLE
     for row, line in enumerate(lines[1:], start=2):
-        sheet.cell(row=row, column=1, value=line)
+        sheet.cell(row=row, column=1, value=cell_value(line))
     return len(lines) + 1
 
 
@@ -71,7 +72,7 @@ def _write_frame(sheet: Worksheet, frame: pd.DataFrame, header_row: int, table: 
                 out.value = missing if numeric else None
                 out.alignment = RIGHT
                 continue
-            out.value = value.item() if isinstance(value, np.generic) else value
+            out.value = cell_value(value.item() if isinstance(value, np.generic) else value)
     last = get_column_letter(len(frame.columns))
     end = header_row + max(len(frame), 1)
     excel = Table(displayName=f"T_{table}"[:250], ref=f"A{header_row}:{last}{end}")
@@ -220,4 +221,4 @@ def build_workbook(tables: list[PublicationTable], subtitle: str, source: str) -
 
 def save_workbook(book: Workbook, path: Path) -> None:
     """Save ``book`` to ``path`` (the caller passes a temporary path for atomic writes)."""
-    book.save(path)
+    defuse(book).save(path)

@@ -20,6 +20,7 @@ from pipeline import reference, vintage
 from pipeline.dictionary import indicators
 from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.paths import PROCESSED
+from pipeline.safetext import neutralise_frame
 from pipeline.sdg.definitions import load_methodology, methodology_problems
 from pipeline.sdg.sdmx_ml import to_sdmx_ml
 from pipeline.sdg.series import series_counts
@@ -103,7 +104,7 @@ def handle(args: argparse.Namespace) -> int:
     out = processed / "sdg"
     write_table(tables.series, out, "series")
     write_table(tables.aggregates, out, "aggregates")
-    write_text(tables.sdmx.to_csv(index=False), out / "sdg_sdmx.csv")
+    write_text(neutralise_frame(tables.sdmx).to_csv(index=False), out / "sdg_sdmx.csv")
     prepared = prepared_date(tables.sdmx)
     write_text(to_sdmx_ml(tables.sdmx, methodology.sdmx, prepared), out / "sdg_sdmx.xml")
     print(closing_note(tables))

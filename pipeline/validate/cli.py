@@ -11,15 +11,17 @@ from __future__ import annotations
 import argparse
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import choices, vintage
-from pipeline.findings import EXIT_USAGE, concat_findings, exit_code
+from pipeline.findings import EXIT_USAGE, coded_findings, concat_findings, exit_code
 from pipeline.paths import PROCESSED, RAW
 from pipeline.progress import progress, say
 from pipeline.reference import economies, population
+from pipeline.safetext import file_stem
 from pipeline.store import atomic_write, read_table, write_table, write_text
 from pipeline.validate import Validation, catalogue, validate
 from pipeline.validate.batch import batch_summary, html, markdown
@@ -96,6 +98,7 @@ def _report_tasks(
     """One report job per economy, with only that economy's rows (cheap to send to workers)."""
     by_eco = result.rule_summary_by_economy
     files = observations.groupby("economy")["source_file"].unique()
+    known = set(economies()["economy"])
     return [
         {
             "economy": eco,
@@ -105,7 +108,8 @@ def _report_tasks(
             "findings": all_findings[all_findings["economy"] == eco],
             "files": sorted(files.get(eco, [])),
             "raw": args.raw,
-            "path": args.processed / "validate" / "reports" / f"{eco}.xlsx",
+            # a file name only from a reference code: a return's text never becomes a path
+            "path": args.processed / "validate" / "reports" / f"{file_stem(eco, known)}.xlsx",
         }
         for eco, name in zip(names["economy"], names["name"], strict=True)
     ]
@@ -121,6 +125,19 @@ def _write_reports(tasks: list[dict], jobs: int) -> None:
             pass
 
 
+def _previous(path: Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The earlier vintage, or None and a finding when it cannot be read (a corrupt Parquet
+    file left by an earlier run must not stop every later run)."""
+    if path is None:
+        return None, None
+    try:
+        return read_previous(path), None
+    except Exception as error:  # any unreadable table: reported, validation goes on
+        detail = f"{type(error).__name__}: {str(error)[:200]}"
+        row = {"source_file": Path(path).as_posix(), "detail": detail}
+        return None, coded_findings("validate", "REV-PREVIOUS-UNREADABLE", [row])
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``ictstats validate``."""
     source = args.processed / "ingest"
@@ -134,8 +151,9 @@ def run(args: argparse.Namespace) -> int:
         observations = observations[observations["economy"].isin(args.economy)]
     codes = sorted(observations["economy"].unique())
     langs = languages(codes, args.lang)
-    previous = read_previous(args.previous) if args.previous else None
+    previous, unreadable = _previous(args.previous)
     result = validate(observations, population(), languages=langs, previous=previous)
+    result = replace(result, findings=concat_findings(result.findings, unreadable))
     out = args.processed / "validate"
     write_table(result.findings, out, "findings")
     write_table(result.rule_summary, out, "rule_summary")

@@ -9,6 +9,8 @@ says what is wrong (issue #3 part 4). Plain tables: one header row, frozen, size
 
 from __future__ import annotations
 
+import tomllib
+import zipfile
 from collections.abc import Mapping
 from copy import copy
 from pathlib import Path
@@ -21,6 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.findings import SEVERITY_ORDER
+from pipeline.paths import SCHEMAS
+from pipeline.safetext import cell_value, defuse
 from pipeline.validate.messages import ui
 from pipeline.values import is_missing
 
@@ -65,7 +69,7 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, lang: str, start_row: int = 1)
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = WIDTHS.get(name, max(10, len(ui(name, lang)) + 2))
     for row in frame.itertuples(index=False):
-        sheet.append([None if is_missing(v) else v for v in row])
+        sheet.append([None if is_missing(v) else cell_value(v) for v in row])
     sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
     _fit_width(sheet)
     sheet.print_title_rows = f"{start_row}:{start_row}"
@@ -143,7 +147,7 @@ def _copy_sheet(source: Worksheet, target: Worksheet) -> None:
         for cell in row:
             if cell.value is None and not cell.has_style:
                 continue
-            new = target.cell(row=cell.row, column=cell.column, value=cell.value)
+            new = target.cell(row=cell.row, column=cell.column, value=cell_value(cell.value))
             if not cell.has_style:
                 continue
             key = tuple(cell._style)
@@ -171,15 +175,34 @@ def _mark(sheet: Worksheet, findings: pd.DataFrame) -> None:
         text = "\n".join(
             f"{r}: {m}" for r, m in zip(group["rule_id"], group["message"], strict=True)
         )
-        cell.comment = Comment(text[:2000], "ictstats validate", width=320, height=140)
+        comment = cell_value(text[:2000])
+        cell.comment = Comment(comment, "ictstats validate", width=320, height=140)
+
+
+def _copy_budget() -> int:
+    """Worksheet XML a submission may hold to be copied (``schemas/ingest_budget.toml``)."""
+    with (SCHEMAS / "ingest_budget.toml").open("rb") as handle:
+        return int(tomllib.load(handle)["report"]["copy_xml_bytes"])
+
+
+def _sheet_xml_bytes(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/"))
 
 
 def _readable(path: Path) -> Workbook | None:
-    """The submitted workbook, or None when it is not an .xlsx that opens (an ingest finding)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+    """The submitted workbook with saved values (never its formulas), or None when it is not
+    an .xlsx that opens or is too big to copy (ingest reports such files; the report goes on).
+
+    ``data_only=True`` keeps each formula's cached result, so a submitter's formula is never
+    live in the report; the size check keeps the full-mode load within the ingest budget.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file() or path.is_symlink():
         return None
     try:
-        return load_workbook(path)
+        if _sheet_xml_bytes(path) > _copy_budget():
+            return None
+        return load_workbook(path, data_only=True)
     except Exception:  # unreadable returns are reported by ingest; the report goes on
         return None
 
@@ -217,7 +240,7 @@ def table_workbook(frame: pd.DataFrame, title: str, lang: str) -> Workbook:
     wb = Workbook()
     wb.active.title = ui(title, lang)[:31]
     _table(wb.active, frame, lang)
-    return wb
+    return defuse(wb)
 
 
 def build_report(
@@ -238,4 +261,4 @@ def build_report(
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is wb.worksheets[0]
-    return wb
+    return defuse(wb)

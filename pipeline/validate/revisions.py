@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.datahub import melt_wide
 from pipeline.dictionary import indicators
 from pipeline.findings import coded_findings, empty_findings
 from pipeline.observations import DIMENSION_NAMES, KEY, TOTAL
@@ -36,11 +37,10 @@ def read_previous(path: Path) -> pd.DataFrame:
 
 def as_long(previous: pd.DataFrame) -> pd.DataFrame:
     """An earlier vintage in long form with every key column (missing breakdowns = total)."""
-    if "indicator" not in previous.columns:
-        codes = [c for c in previous.columns if c in indicators().index]
-        previous = previous.melt(
-            id_vars=["economy", "year"], value_vars=codes, var_name="indicator"
-        ).dropna(subset=["value"])
+    if "indicator" not in previous.columns:  # DataHub-style wide table (pipeline.datahub)
+        previous = melt_wide(previous, indicators().index)[
+            ["economy", "year", "indicator", "value"]
+        ]
     out = previous.copy()
     for name in DIMENSION_NAMES:
         out[name] = out[name].fillna(TOTAL) if name in out else TOTAL
