@@ -139,6 +139,13 @@ def concat_findings(*tables: pd.DataFrame) -> pd.DataFrame:
     return normalise_findings(out.drop(columns="_order").reset_index(drop=True))
 
 
+#: Finding codes that say the methodology in ``schemas/`` is broken, not the data.
+METHODOLOGY_CODES = frozenset({"MET-INVALID"})
+
+
 def exit_code(findings: pd.DataFrame) -> int:
-    """0 when no finding is an error, 1 otherwise (2 is for usage/IO errors, set by the CLI)."""
+    """The exit code every command shares: 2 when a methodology file is broken (the run cannot
+    be trusted, whatever the data), else 1 when a finding is an error, else 0."""
+    if findings["rule_id"].isin(METHODOLOGY_CODES).any():
+        return EXIT_USAGE
     return EXIT_FINDINGS if (findings["severity"] == "error").any() else EXIT_OK

@@ -83,7 +83,7 @@ def aggregate_rows(
     """
     keep = aggregates["published"] & aggregates["m49"].notna() & aggregates["series"].isin(codes)
     frame = aggregates.loc[keep]
-    carried = ~frame["method"].str.contains(r"\(0 of ", regex=True)
+    carried = frame["n_carried"].gt(0)
     frame = frame.assign(
         unit=frame["series"].map(units),
         comment="coverage "
