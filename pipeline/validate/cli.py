@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import choices
 from pipeline.findings import EXIT_USAGE, concat_findings, exit_code
 from pipeline.paths import PROCESSED, RAW
 from pipeline.progress import progress, say
@@ -33,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--processed", type=Path, default=PROCESSED, help="processed/ folder")
     parser.add_argument("--raw", type=Path, default=RAW, help="raw/ folder (for report copies)")
     parser.add_argument("--lang", choices=LANGUAGES, help="message language for every economy")
-    parser.add_argument("--economy", nargs="+", metavar="ISO3", help="validate these only")
+    parser.add_argument(
+        "--economy", nargs="+", type=choices.economy, metavar="ISO3", help="validate these only"
+    )
     parser.add_argument("--previous", type=Path, help="earlier vintage (table or long CSV)")
     parser.add_argument("--no-reports", action="store_true", help="skip per-economy workbooks")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))

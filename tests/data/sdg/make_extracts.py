@@ -1,7 +1,7 @@
-"""Rebuild the SDG test extracts in this folder from ../shared/reference (see PROVENANCE.md).
+"""Rebuild the SDG test extracts in this folder from data/sources/ (see PROVENANCE.md).
 
 Run from the repository root: ``python tests/data/sdg/make_extracts.py``. Deterministic; the
-outputs are committed so the tests do not need the shared folder.
+outputs are committed so the tests read only small extracts.
 """
 
 from __future__ import annotations
