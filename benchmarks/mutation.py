@@ -201,7 +201,7 @@ def _child(module: str, code, tests: list[str]) -> None:
 
 
 def run(module: str, code, tests: list[str], timeout: float) -> str:
-    """"killed", "survived" or "timeout" for one mutant (``code`` None: the module as is)."""
+    """ "killed", "survived" or "timeout" for one mutant (``code`` None: the module as is)."""
     pid = os.fork()
     if pid == 0:
         try:

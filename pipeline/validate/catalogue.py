@@ -44,7 +44,10 @@ class Rule:
 
 def _rules_of(path: Path) -> list[Rule]:
     with path.open("rb") as handle:
-        data = tomllib.load(handle)
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"schemas/rules/{path.name} is not valid TOML: {error}") from error
     questionnaire = data.get("questionnaire", path.stem)
     return [
         Rule(
