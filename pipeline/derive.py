@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipeline.dictionary import indicators
 from pipeline.observations import DIMENSION_NAMES, KEY, OBSERVATION_COLUMNS, TOTAL
+from pipeline.rates import PER_100, per_inhabitants, ratio
 
 #: Operand name standing for the reference population (persons), not an indicator code.
 POPULATION = "population"
@@ -38,19 +39,19 @@ _FORMULA = re.compile(r"^\s*(?P<name>\w+)\((?P<args>[^()]*)\)\s*$")
 def _per100(values: Sequence[np.ndarray]) -> np.ndarray:
     """Count per 100 inhabitants (Handbook 2020: subscriptions ÷ population × 100)."""
     count, population = values
-    return count / population * 100.0
+    return per_inhabitants(count, population)
 
 
 def _ratio(values: Sequence[np.ndarray]) -> np.ndarray:
     """Plain ratio, e.g. annual traffic per subscription (IDI 2023+ Annex 1)."""
     numerator, denominator = values
-    return numerator / denominator
+    return ratio(numerator, denominator)
 
 
 def _per_internet_user(values: Sequence[np.ndarray]) -> np.ndarray:
     """bit/s per Internet user from Mbit/s: x·10⁶ ÷ (HH7/100 · population) (IDI 2017 Access)."""
     mbits, internet_users_pct, population = values
-    return mbits * 1e6 / (internet_users_pct / 100.0 * population)
+    return ratio(mbits * 1e6, internet_users_pct / PER_100 * population)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ household indicators), which for per-100 rates equals Σ subscriptions ÷ Σ pop
 (World Bank metadata, IT.NET.BBND.P2); counts are sums. A member without a value in the target
 year contributes its latest earlier value no more than ``carry_years`` old. ``coverage`` is the
 share of the group's denominator held by members with a value; ``n_carried`` counts the members
-whose value came from an earlier year (SDMX OBS_STATUS E, "estimated", when any did); below ``min_coverage`` (or with
-fewer than ``min_economies`` members) the aggregate is withheld: value empty, published false.
+whose value came from an earlier year (SDMX OBS_STATUS E, "estimated", when any did); below
+``min_coverage`` (or with fewer than ``min_economies`` members) the aggregate is withheld: value
+empty, published false.
 Everything is one vectorised groupby per table, no loop over groups or economies.
 """
 

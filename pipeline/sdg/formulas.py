@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from pipeline.rates import per_inhabitants
 from pipeline.reference import population_of
 
 #: formula(source_rows, population) -> values aligned on source_rows.index (NaN = not computable)
@@ -29,7 +30,7 @@ def per100(rows: pd.DataFrame, population: pd.DataFrame) -> pd.Series:
     Rows whose economy-year has no population get NaN, so they are dropped, never guessed.
     """
     denominators = pd.Series(population_of(rows, population), index=rows.index)
-    return rows["value"].astype(float) / denominators * 100.0
+    return per_inhabitants(rows["value"].astype(float), denominators)
 
 
 #: Registry of formulas keyed by the names used in schemas/sdg/series.toml.

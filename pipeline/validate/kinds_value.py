@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.dictionary import indicators as dictionary
 from pipeline.observations import DIMENSION_NAMES
+from pipeline.rates import PER_100, per_inhabitants, ratio
 from pipeline.reference import population_of
 from pipeline.validate.items import fmt, make_items, outcome, select
 
@@ -100,11 +101,10 @@ def check_scale_slip(obs: pd.DataFrame, params: dict, context: Context) -> pd.Da
     rows = _with_previous(obs, params)
     value, previous = rows["value"].to_numpy(float), rows["previous"].to_numpy(float)
     factor, band = float(params.get("factor", 1000.0)), float(params.get("band", 3.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = value / previous
-    missing = ~np.isfinite(ratio) | (ratio <= 0)
-    up = (ratio >= factor / band) & (ratio <= factor * band)
-    down = (ratio <= band / factor) & (ratio >= 1.0 / (factor * band))
+    quotient = ratio(value, previous)
+    missing = ~np.isfinite(quotient) | (quotient <= 0)
+    up = (quotient >= factor / band) & (quotient <= factor * band)
+    down = (quotient <= band / factor) & (quotient >= 1.0 / (factor * band))
     years = rows["year"].to_numpy()
 
     def expected(m: np.ndarray) -> list[str]:
@@ -118,9 +118,8 @@ def check_per_capita(obs: pd.DataFrame, params: dict, context: Context) -> pd.Da
     (NOTES §3.2 A115: published maxima, e.g. fixed broadband 70.6 per 100)."""
     rows = select(obs, params["indicator"])
     population = population_of(rows, context.population)
-    per = float(params.get("per", 100.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = rows["value"].to_numpy(float) / population * per
+    per = float(params.get("per", PER_100))
+    rate = per_inhabitants(rows["value"].to_numpy(float), population, per)
     low, high = _bounds(params)
     suffix = f" per {fmt([per])[0]}; {_interval(low, high)}"
     failed = (rate < low) | (rate > high)
