@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import importlib
 import importlib.abc
 import importlib.util
 import os
@@ -196,7 +197,15 @@ def _child(module: str, code, tests: list[str]) -> None:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
-    args = [*tests, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    args = [
+        *tests,
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+    ]
     os._exit(int(pytest.main(args)))
 
 
@@ -245,6 +254,23 @@ def test_module(path: str, tests: list[str], equivalent: dict[str, str], show: b
     return counts
 
 
+def _warm() -> None:
+    """Import every third-party library the project uses, once, before forking: importing
+    the whole ``pipeline`` package and dropping it leaves pandas, pandera, scipy, matplotlib,
+    openpyxl and hypothesis loaded, so a mutant re-imports only the project's own code."""
+    import hypothesis  # noqa: F401  (loaded here so that each forked child has it)
+    import pytest  # noqa: F401
+
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        name = _module_name(str(path.relative_to(ROOT)))
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # a module that cannot import is reported by its tests
+            print(f"(not preloaded: {name}: {error})", file=sys.stderr)
+    for name in [n for n in sys.modules if n == "pipeline" or n.startswith("pipeline.")]:
+        del sys.modules[name]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="module files (default: all configured)")
@@ -254,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))  # this tree's pipeline, even beside an editable install
     config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["modules"]
     equivalent = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
-    import numpy, pandas, pytest, scipy.stats  # noqa: E401, F401, I001  (imported once, forked)
+    _warm()
 
     print("| module | mutants | killed | timeout | survived | equivalent | score |")
     print("|---|---|---|---|---|---|---|")

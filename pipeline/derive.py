@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, KEY, OBSERVATION_COLUMNS, TOTAL
+from pipeline.observations import DIMENSION_NAMES, KEY, OBSERVATION_COLUMNS, TOTAL, totals
 from pipeline.rates import PER_100, per_inhabitants, ratio
 
 #: Operand name standing for the reference population (persons), not an indicator code.
@@ -92,9 +92,7 @@ def _operand(pool: dict[str, pd.DataFrame], code: str, keep: tuple[str, ...]) ->
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
             {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
         )
-    others = [d for d in DIMENSION_NAMES if d not in keep]
-    rows = rows[(rows[others] == TOTAL).all(axis=1)] if others else rows
-    return rows[columns]
+    return totals(rows, keep)[columns]
 
 
 def _join(left: pd.DataFrame, right: pd.DataFrame, on: list[str], tag: str) -> pd.DataFrame:

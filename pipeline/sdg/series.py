@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.observations import DIMENSION_NAMES, TOTAL, totals
 from pipeline.sdg.definitions import SdgMethodology, SeriesDefinition
 from pipeline.sdg.formulas import FORMULAS, cell_label
 
@@ -43,12 +44,12 @@ def obs_status(rows: pd.DataFrame) -> np.ndarray:
 
 def source_rows(observations: pd.DataFrame, definition: SeriesDefinition) -> pd.DataFrame:
     """The observations a series is computed from: its indicator, at its breakdowns only."""
-    keep = observations["indicator"].eq(definition.source)
-    for dimension in definition.totals_only:
-        keep &= observations[dimension].eq("_T")
+    rows = observations.loc[observations["indicator"].eq(definition.source)]
+    rows = totals(rows, keep=set(DIMENSION_NAMES) - set(definition.totals_only))
+    detail = np.ones(len(rows), dtype=bool)
     for dimension in definition.detail_only:
-        keep &= observations[dimension].ne("_T")
-    return observations.loc[keep]
+        detail &= rows[dimension].ne(TOTAL).to_numpy(dtype=bool)
+    return rows.loc[detail]
 
 
 def one_series(
