@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.index.normalise import REGISTRY, normalise
+from pipeline.index.normalise import PARAMETERS, REGISTRY, REQUIRED, VALUE_PARAMETERS, normalise
 
 ATOL = 1e-12
 
@@ -200,13 +200,13 @@ def test_each_replication_and_indicator_is_normalised_on_its_own(method: str) ->
         np.testing.assert_allclose(got[r], _per_column(method, STACK[r], MIXED, params), atol=ATOL)
 
 
-REQUIRED = ("reference", "goalpost", "target")
+NEEDED = set().union(*REQUIRED.values())
 
 
-@pytest.mark.parametrize("method", sorted(m for m in REGISTRY if set(PARAMS[m]) - set(REQUIRED)))
+@pytest.mark.parametrize("method", sorted(m for m in REGISTRY if set(PARAMS[m]) - NEEDED))
 def test_a_missing_parameter_entry_takes_the_default(method: str) -> None:
     params = {k: np.asarray(v, dtype=float) for k, v in PARAMS[method].items()}
-    optional = [k for k in params if k not in REQUIRED]
+    optional = [k for k in params if k not in NEEDED]
     holed = {k: (np.where([True, False, False], np.nan, v) if k in optional else v)
              for k, v in params.items()}  # fmt: skip
     dropped = {k: v[:1] for k, v in params.items() if k not in optional}
@@ -223,3 +223,36 @@ def test_a_scalar_parameter_applies_to_every_indicator() -> None:
 def test_unknown_method_is_refused() -> None:
     with pytest.raises(KeyError, match="minmax"):
         normalise("nope", X, UP)
+
+
+def _numeric(method: str) -> dict[str, np.ndarray]:
+    return {k: np.asarray(v, dtype=float) for k, v in PARAMS[method].items()}
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_each_declared_parameter_is_read_and_no_other(method: str) -> None:
+    assert set(PARAMETERS) == set(REGISTRY)
+    params = _numeric(method)
+    base = normalise(method, X, MIXED, params)
+    for name in PARAMETERS[method]:
+        changed = params | {name: params.get(name, np.ones(3)) * 0.5 + 0.25}
+        assert not np.allclose(normalise(method, X, MIXED, changed), base, equal_nan=True), name
+    stray = {n: np.full(3, 7.0) for n in set().union(*PARAMETERS.values()) - PARAMETERS[method]}
+    np.testing.assert_array_equal(normalise(method, X, MIXED, params | stray), base)
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_value_parameters_are_in_the_indicators_units(method: str) -> None:
+    """Scaling the values and every value-unit parameter by 10 changes no normalised value."""
+    params = _numeric(method)
+    scaled = {k: v * 10 if k in VALUE_PARAMETERS else v for k, v in params.items()}
+    np.testing.assert_allclose(
+        normalise(method, X * 10, MIXED, scaled), normalise(method, X, MIXED, params), atol=1e-9
+    )
+
+
+@pytest.mark.parametrize("method", sorted(REQUIRED))
+def test_without_a_required_parameter_nothing_is_scored(method: str) -> None:
+    assert REQUIRED[method] <= PARAMETERS[method]
+    params = {k: v for k, v in _numeric(method).items() if k not in REQUIRED[method]}
+    assert np.isnan(normalise(method, X, MIXED, params)).all()
