@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.index.aggregate import REGISTRY, aggregate, available, present_share
+from pipeline.index.aggregate import PARAMETERS, REGISTRY, aggregate, available, present_share
 
 ATOL = 1e-12
 NAN = np.nan
@@ -121,3 +121,13 @@ def test_no_threshold_keeps_every_value_even_without_weight() -> None:
 def test_unknown_aggregation_is_refused() -> None:
     with pytest.raises(KeyError, match="arithmetic"):
         aggregate("median", X, W)
+
+
+@pytest.mark.parametrize("method", sorted(REGISTRY))
+def test_each_declared_parameter_is_read_and_no_other(method: str) -> None:
+    assert set(PARAMETERS) == set(REGISTRY)
+    base = aggregate(method, X[:2], W)
+    for name in PARAMETERS[method]:
+        assert not np.allclose(aggregate(method, X[:2], W, {name: 3.0}), base), name
+    stray = {n: 3.0 for n in set().union(*PARAMETERS.values()) - PARAMETERS[method]}
+    np.testing.assert_array_equal(aggregate(method, X[:2], W, stray), base)

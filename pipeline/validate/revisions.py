@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline.dictionary import indicators
 from pipeline.findings import coded_findings, empty_findings
 from pipeline.observations import DIMENSION_NAMES, KEY, TOTAL
+from pipeline.store import read_table
 from pipeline.validate.items import fmt
 
 STAGE = "validate"
@@ -25,13 +26,12 @@ REL_TOLERANCE = 1e-6
 
 
 def read_previous(path: Path) -> pd.DataFrame:
-    """An earlier vintage from a Parquet table or a CSV (long or wide, see :func:`as_long`)."""
+    """An earlier vintage: a folder holding an observation table, or one Parquet or CSV file
+    (long or wide, see :func:`as_long`), read as every stage reads its tables."""
     path = Path(path)
     if path.is_dir():
-        path = path / "observations.parquet"
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return read_table(path, "observations")
+    return read_table(path.parent, path.stem)
 
 
 def as_long(previous: pd.DataFrame) -> pd.DataFrame:
