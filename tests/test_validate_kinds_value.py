@@ -194,3 +194,10 @@ def test_required_ignores_breakdown_rows_and_other_economies() -> None:
     params = {"questionnaire": "household", "indicators": ["HH6", "HH7"]}
     items = check_required(frame, params, Context()).sort_values(["economy", "indicator"])
     assert _outcomes(items) == [FAIL, PASS, PASS, PASS]
+
+
+def test_the_context_shared_by_every_rule_cannot_be_reassigned() -> None:
+    context = Context(population=POPULATION)
+    with pytest.raises(AttributeError):
+        context.population = pd.DataFrame()  # type: ignore[misc]
+    assert list(Context().population.columns) == ["economy", "year", "population"]
