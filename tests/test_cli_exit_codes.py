@@ -95,31 +95,29 @@ params = { indicators = ["HH7"] }
 """
 
 
-def test_validate_with_a_broken_rule_file_exits_2(tmp_path, monkeypatch) -> None:
+def _validate_with_rules(tmp_path, monkeypatch, text: str) -> Path:
+    """Run ``ictstats validate`` with a rule folder holding one file of ``text``."""
     from pipeline.validate import catalogue
 
     rules = tmp_path / "rules"
     rules.mkdir()
-    _broken(rules, BROKEN_RULE, "household.toml")
-    load = catalogue.load
-    monkeypatch.setattr(catalogue, "load", lambda directory=rules: load(directory))
-    processed = _processed(tmp_path)
-    argv = ["validate", "--processed", str(processed), "--no-reports"]
-    assert main(argv) == EXIT_USAGE
-    findings = pd.read_csv(processed / "validate" / "findings.csv")
-    assert "MET-INVALID" in set(findings["rule_id"]), "the problem is still reported"
-
-
-def test_validate_with_a_rule_file_that_is_not_toml_exits_2(tmp_path, monkeypatch) -> None:
-    from pipeline.validate import catalogue
-
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    _broken(rules, SYNTAX_ERROR, "admin.toml")
+    _broken(rules, text, "household.toml")
     load = catalogue.load
     monkeypatch.setattr(catalogue, "load", lambda directory=rules: load(directory))
     processed = _processed(tmp_path)
     assert main(["validate", "--processed", str(processed), "--no-reports"]) == EXIT_USAGE
+    return processed
+
+
+def test_validate_with_a_broken_rule_file_exits_2(tmp_path, monkeypatch) -> None:
+    processed = _validate_with_rules(tmp_path, monkeypatch, BROKEN_RULE)
+    findings = pd.read_csv(processed / "validate" / "findings.csv")
+    assert "MET-INVALID" in set(findings["rule_id"]), "the problem is still reported"
+
+
+def test_validate_with_a_rule_file_that_is_not_toml_exits_2(tmp_path, monkeypatch, capsys) -> None:
+    _validate_with_rules(tmp_path, monkeypatch, SYNTAX_ERROR)
+    assert "household.toml is not valid TOML" in capsys.readouterr().err
 
 
 def test_docs_with_a_rule_file_that_is_not_toml_exits_2(tmp_path, monkeypatch, capsys) -> None:
