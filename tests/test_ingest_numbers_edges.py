@@ -48,7 +48,16 @@ def test_every_minus_sign(minus: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("+5", 5.0), ("- 5", -5.0), ("-0.5", -0.5), (".5", 0.5), ("5.", 5.0), ("1E-3", 0.001)],
+    [
+        ("+5", 5.0),
+        ("- 5", -5.0),
+        ("\u20135", -5.0),
+        ("\u22120.5", -0.5),
+        ("-0.5", -0.5),
+        (".5", 0.5),
+        ("5.", 5.0),
+        ("1E-3", 0.001),
+    ],
 )
 def test_signs_and_plain_shapes(text: str, value: float) -> None:
     got = _one(text)
