@@ -67,7 +67,10 @@ def _level(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a usage error (2): returned, not raised
+        return int(stop.code or 0)
     progress.set_level(_level(args))
     try:
         return int(args.handler(args))

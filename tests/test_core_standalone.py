@@ -108,9 +108,7 @@ def test_example_into_an_existing_empty_raw_folder(tmp_path: Path) -> None:
 def test_unknown_edition_is_a_usage_error_listing_the_known_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with pytest.raises(SystemExit) as stop:
-        main(["index", "--edition", "idi_2099"])
-    assert stop.value.code == 2
+    assert main(["index", "--edition", "idi_2099"]) == 2
     message = capsys.readouterr().err
     assert "unknown edition 'idi_2099'" in message
     assert "idi_2024" in message and "idi_2017" in message
@@ -127,9 +125,7 @@ def test_edition_and_economy_codes_match_regardless_of_case(tmp_path: Path) -> N
 def test_unknown_economy_is_a_usage_error_with_close_codes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with pytest.raises(SystemExit) as stop:
-        main(["validate", "--economy", "KNE"])
-    assert stop.value.code == 2
+    assert main(["validate", "--economy", "KNE"]) == 2
     message = capsys.readouterr().err
     assert "unknown economy 'KNE'" in message and "KEN" in message
     assert "economies.csv" in message
@@ -180,3 +176,26 @@ def test_progress_into_a_file_is_plain_lines(capsys: pytest.CaptureFixture[str])
     assert "\r" not in "".join(lines)
     assert 1 <= len(lines) <= 4
     assert all(PROGRESS_LINE.match(line) for line in lines)
+
+
+@pytest.mark.slow
+def test_run_json_summary_on_a_small_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    for economy in ("KEN", "BRA", "DEU", "THA", "PER", "NOR"):
+        for path in paths.RAW.rglob(f"{economy}_*.xlsx"):
+            target = raw / path.relative_to(paths.RAW)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    processed = tmp_path / "processed"
+    code = main(["run", "--json", "-q", "--raw", str(raw), "--processed", str(processed)])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["exit_code"] == code
+    stages = [stage["stage"] for stage in summary["stages"]]
+    assert stages[:2] == ["ingest", "validate"] and stages[-1] == "publish"
+    assert summary["stages"][0]["counts"]["economies"] == 6
+    assert summary["outputs"]["files"] > 10
+    logged = (processed / "logs" / "ingest.txt").read_text(encoding="utf-8")
+    assert "\r" not in logged and "wrote" in logged

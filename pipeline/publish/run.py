@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from pipeline import progress
 from pipeline.findings import EXIT_USAGE
 from pipeline.progress import PROGRESS_LINE, say
 from pipeline.publish import counts
@@ -81,13 +82,18 @@ def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> Stag
     count outputs."""
     say(f"run: {step.stage} {' '.join(step.argv[1:])}")
     args = parser.parse_args(step.argv)
-    buffer, errors = io.StringIO(), _Tee(sys.stderr)
+    # With -q the screen stays silent but the log still gets every closing note.
+    quiet = progress.LEVEL == progress.QUIET
+    buffer, errors = io.StringIO(), _Tee(io.StringIO() if quiet else sys.stderr)
     start = time.perf_counter()
     try:
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
+            progress.set_level(progress.NORMAL if quiet else progress.LEVEL)
             code = int(args.handler(args))
     except Exception as error:
         raise StageError(f"{step.stage} crashed ({type(error).__name__}: {error})") from error
+    finally:
+        progress.set_level(progress.QUIET if quiet else progress.LEVEL)
     seconds = round(time.perf_counter() - start, 2)
     log = staging / "logs" / f"{step.stage}.txt"
     log.parent.mkdir(parents=True, exist_ok=True)

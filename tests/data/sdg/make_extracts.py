@@ -52,9 +52,7 @@ def wb_population() -> pd.DataFrame:
 
 
 def datahub_fixed_broadband() -> pd.DataFrame:
-    frame = pd.read_csv(
-        SOURCES / "itu_datahub_2025-12" / "fixed_broadband_subscriptions.csv"
-    )
+    frame = pd.read_csv(SOURCES / "itu_datahub_2025-12" / "fixed_broadband_subscriptions.csv")
     wide = frame.pivot_table(
         index=["entityIso", "dataYear"], columns="seriesCode", values="dataValue", aggfunc="first"
     ).dropna()
