@@ -304,3 +304,14 @@ def test_aggregates_of_several_series_groups_and_years_keep_their_order() -> Non
     ]
     assert list(result["value"]) == [3.0, 17.5]
     assert list(result["m49"]) == [1, 1]
+
+
+def test_individuals_are_weighted_by_the_whole_population() -> None:
+    definitions = pd.DataFrame(
+        {"weight": ["individuals"], "aggregation": ["weighted_mean"]}, index=["RATE"]
+    )
+    weights = {"A": 300.0, "B": 100.0}
+    series = series_rows({"A": 10.0, "B": 40.0})
+    result = aggregate(series, population_of(weights), world(list(weights)), definitions, SETTINGS)
+    assert result.iloc[0]["value"] == pytest.approx((10 * 300 + 40 * 100) / 400)
+    assert result.iloc[0]["method"].startswith("individuals-weighted mean;")
