@@ -1,4 +1,4 @@
-"""Benchmark: ingest the whole shipped raw/ folder (issue #2: target < 30 s on 2 cores).
+"""Benchmark: ingest the whole shipped raw/ folder (target: < 30 s on 2 cores).
 
 Plain script, not a test: ``python benchmarks/bench_ingest.py [RAW] [--repeat N]``. Prints the
 number of files and workbooks, observations and findings, the best wall time of N runs and the

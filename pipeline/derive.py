@@ -2,7 +2,7 @@
 
 The dictionary (``schemas/indicators.csv``) names each derived indicator's formula in its
 ``derivation`` column, e.g. ``per100(i271)`` or ``ratio(i136mwi;i271mw)``; this module holds
-the formula *kinds* in a small registry keyed by name (STYLE.md §2), so a new derived
+the formula *kinds* in a small registry keyed by name, so a new derived
 indicator is a data change. Definitions follow the ITU Handbook for the Collection of
 Administrative Data on Telecommunications/ICT (2020) and the IDI 2023+ Annex 1 (traffic per
 subscription).

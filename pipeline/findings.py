@@ -1,6 +1,6 @@
 """Findings: one long table of everything worth telling a focal point or a statistician.
 
-Findings are data, not exceptions (STYLE.md §5). Ingest problems use the closed catalogue in
+Findings are data, not exceptions. Ingest problems use the closed catalogue in
 ``schemas/finding_codes.toml``; validation rules carry their own ids. Both land in the same
 table, whose columns are fixed here, and the command's exit code is derived from it.
 """

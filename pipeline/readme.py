@@ -3,7 +3,7 @@
 The README is what statisticians read first; if its tables were typed by hand they would
 drift from the methodology files. ``ictstats docs`` rewrites the blocks between
 ``<!-- BEGIN:name -->`` and ``<!-- END:name -->`` markers and ``ictstats docs --check`` (run by
-a test) fails when the README is stale (STYLE.md §12).
+a test) fails when the README is stale.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Group aggregates: weighting, gap filling, coverage and the refusal below threshold (issue #6)."""
+"""Group aggregates: weighting, gap filling, coverage and the refusal below threshold."""
 
 from __future__ import annotations
 

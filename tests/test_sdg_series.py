@@ -1,4 +1,4 @@
-"""SDG series per economy: formulas, breakdown filters, status and traceability (issue #6)."""
+"""SDG series per economy: formulas, breakdown filters, status and traceability."""
 
 from __future__ import annotations
 

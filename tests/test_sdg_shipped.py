@@ -1,4 +1,4 @@
-"""End to end on shipped returns: ingest → SDG series equal the published figures (issue #6).
+"""End to end on shipped returns: ingest → SDG series equal the published figures.
 
 raw/README.md documents where each shipped value comes from: HH7, HH18, 3G/4G coverage from
 ITU's IDI dataset, else ITU DataHub (i99H, xHH18_IDI, i271pop/G/GA/G5_pop, i4213tfbb). So for

@@ -1,4 +1,4 @@
-"""COINr's ASEM sensitivity design (issue #5): the shipped design end to end.
+"""COINr's ASEM sensitivity design: the shipped design end to end.
 
 COINr 1.1.14 on this design reports first-order indices outside [0, 1] at N = 200; here the
 indices must stay within [0, 1] within their confidence intervals, the rank intervals must

@@ -1,4 +1,4 @@
-"""Reading numbers typed as text, vectorised over all cells of a sheet (issue #2 part 6).
+"""Reading numbers typed as text, vectorised over all cells of a sheet.
 
 Focal points type numbers the way their locale writes them: "1 234", "1,234.5", "12,5",
 "1'234", "1.234.567,8", sometimes with a footnote marker ("123*") or a not-available marker

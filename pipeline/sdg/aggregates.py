@@ -1,6 +1,6 @@
 """Regional and global aggregates of the SDG series, with coverage and a publication rule.
 
-Method (issue #6 item 3; NOTES §5): rates are means of the member economies' values weighted
+Method: rates are means of the member economies' values weighted
 by the series' denominator (population for individuals and coverage, households for
 household indicators), which for per-100 rates equals Σ subscriptions ÷ Σ population × 100
 (World Bank metadata, IT.NET.BBND.P2); counts are sums. A member without a value in the target

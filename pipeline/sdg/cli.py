@@ -1,8 +1,8 @@
 """``ictstats sdg``: SDG series, aggregates and SDMX-CSV from the ingested observations.
 
 Reads ``processed/ingest/observations`` and ``schemas/reference/``, writes
-``processed/sdg/series.*``, ``aggregates.*`` and ``sdg_sdmx.csv``, and prints the closing note
-of issue #6: series × economies produced, aggregates published and withheld, and the rows left
+``processed/sdg/series.*``, ``aggregates.*`` and ``sdg_sdmx.csv``, and prints a closing
+note: series × economies produced, aggregates published and withheld, and the rows left
 out of the SDMX file with the reason.
 """
 

@@ -1,6 +1,6 @@
 """How an SDG series value is computed from its source observations: a small registry.
 
-Three kinds cover the ITU-custodian series (NOTES §4.1): percentages the returns already carry
+Three kinds cover the ITU-custodian series: percentages the returns already carry
 (17.8.1, 5.b.1, 4.4.1, 9.c.1 — household percentages are computed from counts at ingest),
 rates per 100 inhabitants (17.6.1: subscriptions ÷ population × 100, ITU DataHub i992b) and
 counts passed through (IT_NET_BBNDN). Each formula is vectorised over all rows of its source.

@@ -1,10 +1,10 @@
-"""SDG series per economy and year, computed from the observation table (issue #6, item 2).
+"""SDG series per economy and year, computed from the observation table.
 
 Every series row keeps the flags and the source cell of the observation it comes from, so a
 figure sent to the UN SDG Global Database can be traced to the return that reported it.
 Observation status follows SDMX CL_OBS_STATUS: ``E`` estimated (the return's estimate flag),
 ``B`` break in series, ``A`` normal. ictstats imputes no economy value: values filled for
-aggregates (latest earlier value) exist only inside the aggregates table (NOTES §4.1, §5.3).
+aggregates (latest earlier value) exist only inside the aggregates table.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A rule is a record — id, label, plain-language why with its source, severity, kind and
 parameters, message template, and pass / fail / not-evaluable examples — kept in data, not
-code (STYLE.md §2, §4; R ``validate``). :func:`problems` reports *every* problem of the
+code (as in R ``validate``). :func:`problems` reports *every* problem of the
 catalogue at once (unknown kind, missing parameter, unknown indicator or breakdown, a message
 placeholder that is not a findings column) so a broken rule file is fixed in one pass.
 """

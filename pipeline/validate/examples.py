@@ -1,7 +1,7 @@
 """Turn a rule's inline examples into observation tables and judge their outcome.
 
 Every rule in ``schemas/rules/*.toml`` carries small pass / fail / not-evaluable examples
-(STYLE.md §9, R ``validate``'s tested rules). An example lists only what matters — indicator,
+(as R ``validate``'s rules carry tests). An example lists only what matters — indicator,
 value, maybe a year or a breakdown — and this module fills the rest with neutral defaults
 (economy ``AAA``, year 2024, totals, the dictionary's unit and questionnaire) so the example
 stays readable in the rule file.

@@ -1,6 +1,6 @@
 """Items: what every rule kind returns, one row per thing checked.
 
-Following R ``validate`` (STYLE.md §5), a rule is not a yes/no on the whole return: each item
+Following R ``validate``, a rule is not a yes/no on the whole return: each item
 it checks (a value, a pair of values, a breakdown group) gets one of three outcomes — pass,
 fail, or not evaluable when an input is missing — and the counts are reported separately.
 Each item keeps the economy, year, indicator and source cell of the value a focal point would

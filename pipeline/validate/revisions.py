@@ -1,7 +1,7 @@
 """Revisions: values an economy reported before and now reports differently.
 
-ITU re-asks recent years in each round, and aggregates move when earlier values are revised
-(NOTES §3.5 T404), so each changed value is reported with its old and new value as a
+ITU re-asks recent years in each round, and aggregates move when earlier values are revised,
+so each changed value is reported with its old and new value as a
 ``REV-REVISED`` finding. The earlier vintage is an observation table from ``processed/`` or a
 reference dataset such as an ITU DataHub export, long (economy, year, indicator, value) or
 wide (economy, year, one column per indicator code).
