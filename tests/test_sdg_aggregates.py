@@ -315,3 +315,10 @@ def test_individuals_are_weighted_by_the_whole_population() -> None:
     result = aggregate(series, population_of(weights), world(list(weights)), definitions, SETTINGS)
     assert result.iloc[0]["value"] == pytest.approx((10 * 300 + 40 * 100) / 400)
     assert result.iloc[0]["method"].startswith("individuals-weighted mean;")
+
+
+def test_weights_below_one_are_weights_like_any_other() -> None:
+    """A denominator may be small (households in millions): only zero weight means no data."""
+    result = run(series_rows({"A": 10.0, "B": 40.0}), {"A": 0.3, "B": 0.1}).iloc[0]
+    assert result["value"] == pytest.approx((10 * 0.3 + 40 * 0.1) / 0.4)
+    assert result["coverage"] == pytest.approx(1.0) and bool(result["published"])

@@ -111,4 +111,4 @@ def test_cli_runs_the_asem_design_and_refuses_a_broken_one(tmp_path, monkeypatch
     assert (out / "sensitivity.png").exists() and (out / "rank_intervals.png").exists()
     broken = tmp_path / "broken.uncertainty.toml"
     broken.write_text('[[assumptions]]\nname = "x"\nkind = "weights"\nlevels = [9]\n')
-    assert main([*args, "--design", str(broken)]) == 1
+    assert main([*args, "--design", str(broken)]) == 2  # a broken design is a methodology error
