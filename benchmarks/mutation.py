@@ -243,10 +243,13 @@ def _module_name(path: str) -> str:
     return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
-def test_module(path: str, tests: list[str], equivalent: dict[str, str], show: bool) -> dict:
-    """Mutate one module; its counts, and the survivors printed when ``show``."""
+def test_module(
+    path: str, tests: list[str], equivalent: dict[str, str], show: bool, only: str = ""
+) -> dict:
+    """Mutate one module; its counts, and the survivors printed when ``show``. ``only`` keeps
+    the mutants whose description contains it (to re-check a few after adding a test)."""
     source = (ROOT / path).read_text(encoding="utf-8")
-    name, found = _module_name(path), mutants(source)
+    name, found = _module_name(path), [m for m in mutants(source) if only in m.ident]
     start = time.monotonic()
     if run(name, None, tests, 600) != "survived":
         print(f"  {path}: its tests fail before any mutation: {tests}", flush=True)
@@ -288,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="module files (default: all configured)")
     parser.add_argument("--survivors", action="store_true", help="print each surviving mutant")
+    parser.add_argument("--only", default="", help="only mutants whose description has TEXT")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))  # this tree's pipeline, even beside an editable install
@@ -299,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     low = 0
     for path in args.modules or list(config):
-        c = test_module(path, config[path], equivalent.get(path, {}), args.survivors)
+        c = test_module(path, config[path], equivalent.get(path, {}), args.survivors, args.only)
         low += c["score"] < 0.9
         print(
             f"| {path} | {c['mutants']} | {c['killed']} | {c['timeout']} | {c['survived']} "
