@@ -201,3 +201,10 @@ def test_the_context_shared_by_every_rule_cannot_be_reassigned() -> None:
     with pytest.raises(AttributeError):
         context.population = pd.DataFrame()  # type: ignore[misc]
     assert list(Context().population.columns) == ["economy", "year", "population"]
+
+
+def test_year_change_with_only_an_upper_limit_lets_any_fall_pass() -> None:
+    frame = _obs(*_series("i271", {2022: 100.0, 2023: 1.0, 2024: 500.0}))
+    items = check_year_change(frame, {"indicators": ["i271"], "upper": 50}, Context())
+    assert _outcomes(items) == [NOT_EVALUABLE, PASS, FAIL]
+    assert items["expected"].iloc[2].endswith("; ≤ 50")
