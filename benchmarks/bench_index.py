@@ -1,4 +1,4 @@
-"""Benchmark: one IDI edition for ~200 economies × 10 years (issue #4 target: < 1 s).
+"""Benchmark: one IDI edition for ~200 economies × 10 years (target: < 1 s).
 
 Plain script (not pytest): builds a synthetic observation table in the observation layout —
 collected counts plus population, so the derived indicators are computed too — then times

@@ -1,4 +1,4 @@
-"""Time ``ictstats run`` on the shipped raw/ (issue #7 target: under 60 s on 2 cores).
+"""Time ``ictstats run`` on the shipped raw/ (target: under 60 s on 2 cores).
 
 Plain script, not a test: ``/tmp/venv/bin/python benchmarks/bench_run.py [--repeat N]``.
 Runs into a temporary folder, prints wall-clock seconds of each run and the per-stage seconds

@@ -1,4 +1,4 @@
-"""Benchmark of the SDG stage on a synthetic full batch (issue #6).
+"""Benchmark of the SDG stage on a synthetic full batch.
 
 Every economy in schemas/reference reports, for each of 10 years: Internet use by sex, age and
 area, mobile ownership by sex, ICT skills by type × sex, 2G–5G coverage and fixed broadband by

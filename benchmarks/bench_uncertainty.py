@@ -1,4 +1,4 @@
-"""Benchmark of the uncertainty stage (issue #5): ms per replication and IDI-sized runs.
+"""Benchmark of the uncertainty stage: ms per replication and IDI-sized runs.
 
 Run: ``/tmp/venv/bin/python benchmarks/bench_uncertainty.py``. Prints, best of
 ``REPEATS`` runs each:

@@ -1,4 +1,4 @@
-"""Benchmark of the validate stage on the shipped batch (issue #3: < 15 s on 2 cores).
+"""Benchmark of the validate stage on the shipped batch (target: < 15 s on 2 cores).
 
 Usage: ``python benchmarks/bench_validate.py [--processed DIR] [--repeat N] [--reports]``.
 Observations come from ``processed/ingest/observations`` when present, else raw/ is ingested

@@ -2,7 +2,7 @@
 
 The dictionary (``schemas/indicators.csv``) names each derived indicator's formula in its
 ``derivation`` column, e.g. ``per100(i271)`` or ``ratio(i136mwi;i271mw)``; this module holds
-the formula *kinds* in a small registry keyed by name (STYLE.md §2), so a new derived
+the formula *kinds* in a small registry keyed by name, so a new derived
 indicator is a data change. Definitions follow the ITU Handbook for the Collection of
 Administrative Data on Telecommunications/ICT (2020) and the IDI 2023+ Annex 1 (traffic per
 subscription).
@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, KEY, OBSERVATION_COLUMNS, TOTAL
+from pipeline.observations import DIMENSION_NAMES, KEY, OBSERVATION_COLUMNS, TOTAL, totals
+from pipeline.rates import PER_100, per_inhabitants, ratio
 
 #: Operand name standing for the reference population (persons), not an indicator code.
 POPULATION = "population"
@@ -38,19 +39,19 @@ _FORMULA = re.compile(r"^\s*(?P<name>\w+)\((?P<args>[^()]*)\)\s*$")
 def _per100(values: Sequence[np.ndarray]) -> np.ndarray:
     """Count per 100 inhabitants (Handbook 2020: subscriptions ÷ population × 100)."""
     count, population = values
-    return count / population * 100.0
+    return per_inhabitants(count, population)
 
 
 def _ratio(values: Sequence[np.ndarray]) -> np.ndarray:
     """Plain ratio, e.g. annual traffic per subscription (IDI 2023+ Annex 1)."""
     numerator, denominator = values
-    return numerator / denominator
+    return ratio(numerator, denominator)
 
 
 def _per_internet_user(values: Sequence[np.ndarray]) -> np.ndarray:
     """bit/s per Internet user from Mbit/s: x·10⁶ ÷ (HH7/100 · population) (IDI 2017 Access)."""
     mbits, internet_users_pct, population = values
-    return mbits * 1e6 / (internet_users_pct / 100.0 * population)
+    return ratio(mbits * 1e6, internet_users_pct / PER_100 * population)
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,7 @@ def _operand(pool: dict[str, pd.DataFrame], code: str, keep: tuple[str, ...]) ->
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
             {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
         )
-    others = [d for d in DIMENSION_NAMES if d not in keep]
-    rows = rows[(rows[others] == TOTAL).all(axis=1)] if others else rows
-    return rows[columns]
+    return totals(rows, keep)[columns]
 
 
 def _join(left: pd.DataFrame, right: pd.DataFrame, on: list[str], tag: str) -> pd.DataFrame:

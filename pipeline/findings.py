@@ -1,6 +1,6 @@
 """Findings: one long table of everything worth telling a focal point or a statistician.
 
-Findings are data, not exceptions (STYLE.md §5). Ingest problems use the closed catalogue in
+Findings are data, not exceptions. Ingest problems use the closed catalogue in
 ``schemas/finding_codes.toml``; validation rules carry their own ids. Both land in the same
 table, whose columns are fixed here, and the command's exit code is derived from it.
 """
@@ -144,6 +144,13 @@ def concat_findings(*tables: pd.DataFrame) -> pd.DataFrame:
     return normalise_findings(out.drop(columns="_order").reset_index(drop=True))
 
 
+#: Finding codes that say the methodology in ``schemas/`` is broken, not the data.
+METHODOLOGY_CODES = frozenset({"MET-INVALID"})
+
+
 def exit_code(findings: pd.DataFrame) -> int:
-    """0 when no finding is an error, 1 otherwise (2 is for usage/IO errors, set by the CLI)."""
+    """The exit code every command shares: 2 when a methodology file is broken (the run cannot
+    be trusted, whatever the data), else 1 when a finding is an error, else 0."""
+    if findings["rule_id"].isin(METHODOLOGY_CODES).any():
+        return EXIT_USAGE
     return EXIT_FINDINGS if (findings["severity"] == "error").any() else EXIT_OK

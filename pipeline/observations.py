@@ -14,6 +14,9 @@ per key *per submission*; :func:`pipeline.vintage.as_of` picks the value known a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -106,3 +109,55 @@ def empty_observations(columns: tuple[str, ...] = OBSERVATION_COLUMNS) -> pd.Dat
             {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
         )
     )
+
+
+def total_flag(dimension: str) -> str:
+    """Name of the optional boolean column saying a row is a total on ``dimension``."""
+    return f"_T_{dimension}"
+
+
+def totals(observations: pd.DataFrame, keep: Iterable[str] = ()) -> pd.DataFrame:
+    """Rows that are totals (``_T``) on every breakdown outside ``keep``.
+
+    The one definition of "a national total" used by derivation, the index panel, the SDG
+    series and validation rules; ``keep`` names breakdowns whose categories are wanted too
+    (e.g. speed tiers). A :func:`total_flag` column, when the frame carries one, is used
+    instead of comparing strings again (validation adds them once per batch).
+    """
+    kept = set(keep)
+    mask = np.ones(len(observations), dtype=bool)
+    for name in DIMENSION_NAMES:
+        if name in kept:
+            continue
+        flag = total_flag(name)
+        column = observations[flag] if flag in observations else observations[name] == TOTAL
+        mask &= column.to_numpy(dtype=bool)
+    return observations[mask]
+
+
+#: What a partial observation row means when it says nothing else: a national total, reported
+#: (not estimated, no break), no footnote, from the administrative questionnaire.
+NEUTRAL: dict[str, object] = {
+    **dict.fromkeys(DIMENSION_NAMES, TOTAL),
+    "unit": "",
+    "estimate": False,
+    "break_in_series": False,
+    "footnote": "",
+    "kind": "admin",
+    "source_file": "",
+    "sheet": "",
+    "cell": "",
+}
+
+
+def observation_table(rows: Iterable[Mapping[str, object]], **defaults: object) -> pd.DataFrame:
+    """A schema-valid observation table from partial rows.
+
+    Each row gives what matters (indicator, value, maybe economy, year or a breakdown) and
+    takes the rest from ``defaults``, then from :data:`NEUTRAL`. Rule examples and the tests
+    build their tables here, so a column added to the observation table is added once.
+    """
+    full = [{**NEUTRAL, **defaults, **row} for row in rows]
+    frame = pd.DataFrame(full, columns=list(OBSERVATION_COLUMNS))
+    kinds = {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
+    return OBSERVATION_SCHEMA.validate(frame.astype(kinds))

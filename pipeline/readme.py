@@ -3,14 +3,13 @@
 The README is what statisticians read first; if its tables were typed by hand they would
 drift from the methodology files. ``ictstats docs`` rewrites the blocks between
 ``<!-- BEGIN:name -->`` and ``<!-- END:name -->`` markers and ``ictstats docs --check`` (run by
-a test) fails when the README is stale (STYLE.md §12).
+a test) fails when the README is stale.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pandas as pd
 from pipeline.dictionary import indicators
 from pipeline.findings import EXIT_USAGE
 from pipeline.paths import CHECKOUT, SCHEMAS
+from pipeline.validate import catalogue
 
 
 def _markdown(frame: pd.DataFrame) -> str:
@@ -42,22 +42,11 @@ def indicator_table() -> str:
 
 
 def rule_table(folder: Path = SCHEMAS / "rules") -> str:
-    """Every validation rule (id, severity, kind, label) from ``schemas/rules/*.toml``."""
-    rows = []
-    for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-        for rule in data.get("rule", data.get("rules", [])):
-            rows.append(
-                {
-                    "id": rule.get("id", ""),
-                    "severity": rule.get("severity", ""),
-                    "kind": rule.get("kind", ""),
-                    "label": rule.get("label", ""),
-                    "file": path.name,
-                }
-            )
-    return _markdown(pd.DataFrame(rows, columns=["id", "severity", "kind", "label", "file"]))
+    """Every validation rule (id, severity, kind, label) from ``schemas/rules/*.toml``, read by
+    the loader validation itself uses, so the table lists exactly the rules that run."""
+    columns = ["id", "severity", "kind", "label", "file"]
+    rows = [{c: getattr(rule, c) for c in columns} for rule in catalogue.load(folder)]
+    return _markdown(pd.DataFrame(rows, columns=columns))
 
 
 def _number(value: object) -> str:

@@ -89,8 +89,8 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
     parquet, csv = directory / f"{name}.parquet", directory / f"{name}.csv"
     if parquet.exists():
         return pd.read_parquet(parquet)
-    if csv.exists():
-        return pd.read_csv(csv)
+    if csv.exists():  # only an empty cell is missing: "NA" or "n/a" in a footnote stays text
+        return pd.read_csv(csv, keep_default_na=False, na_values=[""])
     raise MissingInputError(
         f"no {name} table in {directory} (it is written by `{producer_of(directory)}`, "
         "or by `ictstats run`)"

@@ -1,4 +1,4 @@
-"""The layout is the architecture: import direction and the CLI's exit codes (STYLE.md §1)."""
+"""The layout is the architecture: import direction and the CLI's exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""README tables are generated from schemas/ and must be current (STYLE.md §12)."""
+"""README tables are generated from schemas/ and must be current."""
 
 from __future__ import annotations
 

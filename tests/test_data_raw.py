@@ -1,4 +1,4 @@
-"""The shipped returns in raw/ (issue #2 part 8): coverage, consistency, provenance, rebuild."""
+"""The shipped returns in raw/: coverage, consistency, provenance, rebuild."""
 
 from __future__ import annotations
 

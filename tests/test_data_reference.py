@@ -1,4 +1,4 @@
-"""The economy reference in schemas/reference/ (issue #2 part 3): complete, consistent, current."""
+"""The economy reference in schemas/reference/: complete, consistent, current."""
 
 from __future__ import annotations
 

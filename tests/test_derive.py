@@ -6,39 +6,25 @@ import pandas as pd
 import pytest
 
 from pipeline.derive import REGISTRY, derive, parse, with_derived
-from pipeline.observations import OBSERVATION_COLUMNS, OBSERVATION_SCHEMA, TOTAL
+from pipeline.observations import (
+    NEUTRAL,
+    OBSERVATION_COLUMNS,
+    OBSERVATION_SCHEMA,
+    TOTAL,
+    observation_table,
+)
 
 #: Derived values are exact arithmetic on the inputs.
 REL_TOL = 1e-12
 
 
 def _obs(indicator: str, value: float, *, economy: str = "AAA", year: int = 2022, **extra):
-    row = {
-        "economy": economy,
-        "year": year,
-        "indicator": indicator,
-        "sex": TOTAL,
-        "age": TOTAL,
-        "area": TOTAL,
-        "speed": TOTAL,
-        "technology": TOTAL,
-        "skill": TOTAL,
-        "value": value,
-        "unit": "",
-        "estimate": False,
-        "break_in_series": False,
-        "footnote": "",
-        "kind": "admin",
-        "source_file": f"{economy}_admin.xlsx",
-        "sheet": "Mobile",
-        "cell": "D5",
-    }
-    row.update(extra)
-    return row
+    row = {"economy": economy, "year": year, "indicator": indicator, "value": value}
+    return row | {"source_file": f"{economy}_admin.xlsx", "sheet": "Mobile", "cell": "D5"} | extra
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    return OBSERVATION_SCHEMA.validate(pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS)))
+    return observation_table(rows)
 
 
 POPULATION = pd.DataFrame(
@@ -173,7 +159,8 @@ def test_with_derived_survives_a_reported_key_given_twice() -> None:
         _obs("i911", 98.0, cell="D6"),
         _obs("i271", 1_000_000.0, economy="BBB"),
     ]
-    unvalidated = pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS))  # the schema refuses it
+    full = [NEUTRAL | row for row in rows]
+    unvalidated = pd.DataFrame(full, columns=list(OBSERVATION_COLUMNS))  # the schema refuses it
     combined = with_derived(unvalidated, POPULATION, only=["i911"])
     mobile = combined[combined["indicator"] == "i911"]
     assert sorted(mobile["value"]) == [98.0, 99.0, 200.0]

@@ -1,4 +1,4 @@
-"""``ictstats run`` on the shipped raw/: outputs, contents, idempotence, atomicity (issue #7)."""
+"""``ictstats run`` on the shipped raw/: outputs, contents, idempotence, atomicity."""
 
 from __future__ import annotations
 

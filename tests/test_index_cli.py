@@ -1,4 +1,4 @@
-"""``ictstats index`` from the command line (issue #4, item 6)."""
+"""``ictstats index`` from the command line."""
 
 from __future__ import annotations
 

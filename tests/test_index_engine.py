@@ -9,7 +9,7 @@ import pytest
 from pipeline.index.engine import compute_edition, normalise_values
 from pipeline.index.methodology import build, load
 from pipeline.index.rank import group_ranks, rank_scores
-from pipeline.observations import DIMENSION_NAMES, OBSERVATION_COLUMNS, TOTAL
+from pipeline.observations import observation_table
 
 #: Scores here are exact arithmetic on small numbers.
 ATOL = 1e-9
@@ -17,15 +17,14 @@ ATOL = 1e-9
 
 def _obs(economy: str, year: int, indicator: str, value: float, estimate: bool = False) -> dict:
     return {
-        "economy": economy, "year": year, "indicator": indicator,
-        **dict.fromkeys(DIMENSION_NAMES, TOTAL), "value": value, "unit": "",
-        "estimate": estimate, "break_in_series": False, "footnote": "", "kind": "admin",
-        "source_file": f"{economy}.xlsx", "sheet": "S", "cell": f"{indicator}{year}",
+        "economy": economy, "year": year, "indicator": indicator, "value": value,
+        "estimate": estimate, "source_file": f"{economy}.xlsx", "sheet": "S",
+        "cell": f"{indicator}{year}",
     }  # fmt: skip
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS))
+    return observation_table(rows)
 
 
 TOY = {

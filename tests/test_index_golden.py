@@ -1,4 +1,4 @@
-"""Golden tests: ITU's published IDI scores and COINr's outputs (issue #4, items 4–5).
+"""Golden tests: ITU's published IDI scores and COINr's outputs.
 
 Published tables and their provenance are in tests/data/index/ (PROVENANCE.md).
 """
@@ -20,13 +20,13 @@ from pipeline.observations import DIMENSION_NAMES, OBSERVATION_COLUMNS, TOTAL
 DATA = Path(__file__).parent / "data" / "index"
 
 #: IDI 2023+: published values are rounded to 1 decimal, so a recomputed IDI can differ from
-#: the published one by up to ~0.075 (NOTES.md §2.6 measured 0.074/0.070/0.066).
+#: the published one by up to ~0.075 (measured 0.074/0.070/0.066).
 IDI_TOLERANCE = 0.075
 #: Box A1.1 prints every number with 1 decimal, inputs included: an input rounded by ±0.05 on
 #: a 95 goalpost moves its score by ±0.053 (owners: 93.8 → 98.74, printed 98.8), plus the
 #: ±0.05 of the printed output.
 BOX_TOLERANCE = 0.05 / 95 * 100 + 0.05 + 1e-9
-#: COINr parity (issue #4, item 5).
+#: COINr parity.
 COINR_TOLERANCE = 1e-9
 
 #: Published value column → dictionary code (IDI 2024 report Annex 2 column order).
@@ -42,8 +42,8 @@ VALUE_COLUMNS = {
     "fbb_basket_pct_gni": "i154_FBB5_GNI",
     "mobile_owners_pct": "HH18",
 }
-#: Reference year, complete rows (no n.a. value), exact 1-decimal matches (measured, see
-#: the closing note of issue #4; the others differ by one unit in the last decimal).
+#: Reference year, complete rows (no n.a. value), exact 1-decimal matches (measured on
+#: the shipped editions; the others differ by one unit in the last decimal).
 EDITIONS = {
     "idi_2023": (2021, 105, 91),
     "idi_2024": (2022, 109, 98),

@@ -1,4 +1,4 @@
-"""Invariants of the index methods, checked with hypothesis (issue #4, item 7)."""
+"""Invariants of the index methods, checked with hypothesis."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every registered method has a known-answer case (STYLE.md §9), plus array-contract checks."""
+"""Every registered method has a known-answer case, plus array-contract checks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Text-number parser of ingest (issue #2 part 6): known cases and a round-trip property."""
+"""Text-number parser of ingest: known cases and a round-trip property."""
 
 from __future__ import annotations
 

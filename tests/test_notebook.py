@@ -1,4 +1,4 @@
-"""The walkthrough notebook runs top to bottom on a real run's outputs (issue #7).
+"""The walkthrough notebook runs top to bottom on a real run's outputs.
 
 Code cells are executed in order in one namespace with ``exec`` (what a kernel does, minus the
 display machinery), so no Jupyter dependency is needed; the notebook's own ``assert`` cells

@@ -1,4 +1,4 @@
-"""Group aggregates: weighting, gap filling, coverage and the refusal below threshold (issue #6)."""
+"""Group aggregates: weighting, gap filling, coverage and the refusal below threshold."""
 
 from __future__ import annotations
 
@@ -226,3 +226,99 @@ def test_aggregate_is_invariant_to_member_order(members, random) -> None:
     second = run(series_rows(shuffled), dict(reversed(list(weights.items()))), min_economies=1)
     np.testing.assert_allclose(first["value"], second["value"], rtol=1e-12)
     np.testing.assert_allclose(first["coverage"], second["coverage"], rtol=1e-12)
+
+
+def test_a_group_without_population_data_is_not_covered_nor_published() -> None:
+    series = series_rows({"A": 10.0, "B": 40.0})
+    members = world(["A", "B"])
+    no_population = population_of({"A": 1.0, "B": 1.0}).iloc[0:0]
+    result = aggregate(series, no_population, members, DEFINITIONS, SETTINGS).iloc[0]
+    assert result["coverage"] == 0.0
+    assert not result["published"] and math.isnan(result["value"])
+    assert result["n_economies"] == 0 and result["n_members"] == 2
+
+
+def test_publishes_exactly_at_the_minimum_number_of_economies() -> None:
+    weights = {"A": 1.0, "B": 1.0, "C": 1.0}
+    at_limit = run(series_rows({"A": 10.0, "B": 20.0, "C": 30.0}), weights, min_economies=3)
+    assert bool(at_limit.iloc[0]["published"]) and at_limit.iloc[0]["value"] == 20.0
+    below = run(series_rows({"A": 10.0, "B": 20.0}), weights, min_economies=3, min_coverage=0.1)
+    assert not below.iloc[0]["published"]
+
+
+def test_a_value_exactly_carry_years_old_is_carried_one_year_older_is_not() -> None:
+    series = pd.concat(
+        [
+            series_rows({"A": 10.0}, year=2023),
+            series_rows({"B": 30.0}, year=2021),
+            series_rows({"C": 70.0}, year=2020),
+        ]
+    )
+    weights = {"A": 1.0, "B": 1.0, "C": 1.0}
+    members = world(list(weights), [2020, 2021, 2023])
+    population = population_of(weights, years=range(2020, 2024))
+    settings = SETTINGS | {"carry_years": 2, "min_coverage": 0.1, "min_economies": 1}
+    result = aggregate(series, population, members, DEFINITIONS, settings)
+    row = result.loc[result["year"].eq(2023)].iloc[0]
+    assert row["value"] == 20.0, "B (2 years old) in, C (3 years old) out"
+    assert (row["n_economies"], row["n_carried"], row["n_members"]) == (2, 1, 3)
+    assert row["method"] == (
+        "population-weighted mean; gaps filled with the latest value within 2 years "
+        "(1 of 2 members carried)"
+    )
+    first = result.loc[result["year"].eq(2020)].iloc[0]
+    assert first["n_carried"] == 0 and first["n_economies"] == 1
+
+
+def test_coverage_counts_members_with_a_zero_value_and_weights_by_households() -> None:
+    frame = series_rows({"A": 0.0, "B": 40.0, "C": np.nan}, series="HOUSEHOLD_RATE")
+    population = population_of({"A": 8.0, "B": 4.0, "C": 4.0})
+    members = world(["A", "B", "C"])
+    result = aggregate(frame, population, members, DEFINITIONS, SETTINGS).iloc[0]
+    assert result["coverage"] == pytest.approx(3 / 4)
+    assert result["value"] == pytest.approx(40.0 * 1 / 3)
+    assert result["method"].startswith("households-weighted mean;")
+
+
+def test_a_member_without_population_is_left_out_of_a_sum_and_its_coverage() -> None:
+    series = series_rows({"A": 1000.0, "B": 500.0}, series="COUNT")
+    members = world(["A", "B"])
+    population = population_of({"A": 100.0})
+    one = SETTINGS | {"min_economies": 1}
+    result = aggregate(series, population, members, DEFINITIONS, one).iloc[0]
+    assert (result["value"], result["coverage"], result["n_economies"]) == (1000.0, 1.0, 1)
+    assert result["method"].startswith("sum of member values;")
+
+
+def test_aggregates_of_several_series_groups_and_years_keep_their_order() -> None:
+    series = pd.concat(
+        [
+            series_rows({"A": 10.0, "B": 20.0}, series="RATE", year=2022),
+            series_rows({"A": 1.0, "B": 2.0}, series="COUNT", year=2023),
+        ]
+    )
+    result = run(series, {"A": 1.0, "B": 3.0})
+    assert list(zip(result["series"], result["year"], strict=True)) == [
+        ("COUNT", 2023),
+        ("RATE", 2022),
+    ]
+    assert list(result["value"]) == [3.0, 17.5]
+    assert list(result["m49"]) == [1, 1]
+
+
+def test_individuals_are_weighted_by_the_whole_population() -> None:
+    definitions = pd.DataFrame(
+        {"weight": ["individuals"], "aggregation": ["weighted_mean"]}, index=["RATE"]
+    )
+    weights = {"A": 300.0, "B": 100.0}
+    series = series_rows({"A": 10.0, "B": 40.0})
+    result = aggregate(series, population_of(weights), world(list(weights)), definitions, SETTINGS)
+    assert result.iloc[0]["value"] == pytest.approx((10 * 300 + 40 * 100) / 400)
+    assert result.iloc[0]["method"].startswith("individuals-weighted mean;")
+
+
+def test_weights_below_one_are_weights_like_any_other() -> None:
+    """A denominator may be small (households in millions): only zero weight means no data."""
+    result = run(series_rows({"A": 10.0, "B": 40.0}), {"A": 0.3, "B": 0.1}).iloc[0]
+    assert result["value"] == pytest.approx((10 * 0.3 + 40 * 0.1) / 0.4)
+    assert result["coverage"] == pytest.approx(1.0) and bool(result["published"])

@@ -1,4 +1,4 @@
-"""``ictstats sdg``: files written, closing note printed, exit codes (issue #6, item 5)."""
+"""``ictstats sdg``: files written, closing note printed, exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shipped SDG methodology is clean, and a broken one reports every problem (STYLE.md §3)."""
+"""The shipped SDG methodology is clean, and a broken one reports every problem."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from pipeline.dictionary import indicators
 from pipeline.sdg.definitions import SDG_SCHEMAS, load_methodology, methodology_problems
 
-#: The five ITU-custodian SDG indicators of issue #6 and the series each must produce.
+#: The five SDG indicators for which ITU is custodian and the series each must produce.
 EXPECTED = {
     "4.4.1": {"SE_ADT_ACTS"},
     "5.b.1": {"IT_MOB_OWN"},

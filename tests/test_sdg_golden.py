@@ -1,4 +1,4 @@
-"""Golden tests: SDG series and aggregates against published ITU / UN SDG figures (issue #6).
+"""Golden tests: SDG series and aggregates against published ITU / UN SDG figures.
 
 Reference files (tests/data/sdg/, PROVENANCE.md; rebuilt by make_extracts.py):
 - ``datahub_fixed_broadband.csv``: ITU DataHub (export of Dec 2025) fixed-broadband
@@ -8,7 +8,7 @@ Reference files (tests/data/sdg/, PROVENANCE.md; rebuilt by make_extracts.py):
 - ``unsd_sdg_2020_parity.csv`` + ``wb_population_parity.csv``: UN SDG Global Database extract
   of Oct 2020 (country values and the published World / LDC / LLDC / SIDS aggregates) and
   World Bank population. Population-weighted means of the published country values must
-  reproduce the published aggregates (NOTES §5.2: the method is what ITU/UNSD publish).
+  reproduce the published aggregates (the method is what ITU/UNSD publish).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ DATA = Path(__file__).parent / "data" / "sdg"
 
 #: i992b is published with 4 decimals; population is rounded to whole persons.
 PER_100_TOLERANCE = 1e-3
-#: ±0.5 percentage points (NOTES §5.2: WB instead of UN WPP population, group lists of 2026).
+#: ±0.5 percentage points (World Bank instead of UN WPP population, group lists of 2026).
 AGGREGATE_TOLERANCE_PP = 0.5
 
 #: Economy-years where ITU's i992b is not i4213tfbb ÷ ITU's own i61 population × 100, each
@@ -45,7 +45,7 @@ PER_100_EXCEPTIONS = {
 
 #: Aggregates whose recomputation from published country values misses by more than the
 #: tolerance: both have < 96 % of the group's population with a published country value, and
-#: ITU fills the rest with estimates it does not publish at country level (NOTES §5.1).
+#: ITU fills the rest with estimates it does not publish at country level.
 PARITY_EXCEPTIONS = {("IT_MOB_2GNTWK", "LLDC", 2015), ("IT_MOB_3GNTWK", "SIDS", 2017)}
 LOW_COVERAGE = 0.96
 
@@ -122,7 +122,7 @@ def test_population_weighted_means_reproduce_published_aggregates(parity) -> Non
     ],
 )
 def test_notes_examples(parity, series: str, group: str, year: int, published: float) -> None:
-    """The published figures quoted in NOTES §4.4/§5.2, one by one."""
+    """The published figures quoted in tests/data/sdg/PROVENANCE.md, one by one."""
     row = parity.set_index(["series", "group", "year"]).loc[(series, group, year)]
     assert row["value_published"] == pytest.approx(published, abs=0.005)
     assert row["value"] == pytest.approx(published, abs=AGGREGATE_TOLERANCE_PP)

@@ -238,6 +238,7 @@ def test_aggregate_rows_status_and_coverage_comment() -> None:
             "coverage": [0.987, 0.85, 0.9],
             "n_economies": [150, 30, 40],
             "n_members": [230, 45, 44],
+            "n_carried": [0, 2, 0],
             "published": True,
             "method": [
                 method + "(0 of 150 members carried)",

@@ -1,4 +1,4 @@
-"""SDG series per economy: formulas, breakdown filters, status and traceability (issue #6)."""
+"""SDG series per economy: formulas, breakdown filters, status and traceability."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.derive import derive
-from pipeline.observations import OBSERVATION_COLUMNS, OBSERVATION_SCHEMA
+from pipeline.observations import observation_table
 from pipeline.sdg.definitions import load_methodology
 from pipeline.sdg.formulas import FORMULAS
 from pipeline.sdg.series import SERIES_COLUMNS, compute_series, series_counts
@@ -22,32 +22,14 @@ POPULATION = pd.DataFrame(
 
 def observation(indicator: str, value: float, economy: str = "AAA", **fields: object) -> dict:
     """One observation row with totals everywhere unless given."""
-    row: dict[str, object] = {
-        "economy": economy,
-        "year": 2023,
-        "indicator": indicator,
-        "sex": "_T",
-        "age": "_T",
-        "area": "_T",
-        "speed": "_T",
-        "technology": "_T",
-        "skill": "_T",
-        "value": value,
-        "unit": "",
-        "estimate": False,
-        "break_in_series": False,
-        "footnote": "",
-        "kind": "admin",
-        "source_file": f"{economy}_wti.xlsx",
-        "sheet": "Broadband",
-        "cell": "E12",
-    }
-    row.update(fields)
-    return row
+    row = {"economy": economy, "year": 2023, "indicator": indicator, "value": value}
+    return (
+        row | {"source_file": f"{economy}_wti.xlsx", "sheet": "Broadband", "cell": "E12"} | fields
+    )
 
 
 def observations(*rows: dict) -> pd.DataFrame:
-    return OBSERVATION_SCHEMA.validate(pd.DataFrame(list(rows))[list(OBSERVATION_COLUMNS)])
+    return observation_table(rows)
 
 
 @pytest.fixture(scope="module")

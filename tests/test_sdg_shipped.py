@@ -1,4 +1,4 @@
-"""End to end on shipped returns: ingest → SDG series equal the published figures (issue #6).
+"""End to end on shipped returns: ingest → SDG series equal the published figures.
 
 raw/README.md documents where each shipped value comes from: the questionnaires of the latest
 round (raw/2025-12/) carry ITU DataHub's series (i99H, xHH18_IDI, i271pop/G/GA/G5_pop,

@@ -1,4 +1,4 @@
-"""COINr's ASEM sensitivity design (issue #5): the shipped design end to end.
+"""COINr's ASEM sensitivity design: the shipped design end to end.
 
 COINr 1.1.14 on this design reports first-order indices outside [0, 1] at N = 200; here the
 indices must stay within [0, 1] within their confidence intervals, the rank intervals must
@@ -111,4 +111,4 @@ def test_cli_runs_the_asem_design_and_refuses_a_broken_one(tmp_path, monkeypatch
     assert (out / "sensitivity.png").exists() and (out / "rank_intervals.png").exists()
     broken = tmp_path / "broken.uncertainty.toml"
     broken.write_text('[[assumptions]]\nname = "x"\nkind = "weights"\nlevels = [9]\n')
-    assert main([*args, "--design", str(broken)]) == 1
+    assert main([*args, "--design", str(broken)]) == 2  # a broken design is a methodology error

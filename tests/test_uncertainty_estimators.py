@@ -1,4 +1,4 @@
-"""Sensitivity estimators against analytic indices (issue #5, item 5).
+"""Sensitivity estimators against analytic indices.
 
 Linear model Y = Σ a_i X_i with independent X_i ~ U(0, 1): S_i = ST_i = a_i² / Σ a_j².
 Ishigami function (a = 7, b = 0.1, X_i ~ U(−π, π)): Saltelli et al. (2008), *Global

@@ -1,6 +1,6 @@
 """Uncertainty designs: the shipped ones are clean, a broken one reports every problem.
 
-STYLE.md §3: a design is checked like the methodology — all problems at once, with the key.
+A design is checked like the methodology — all problems at once, with the key.
 """
 
 from __future__ import annotations

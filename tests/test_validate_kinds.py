@@ -1,5 +1,5 @@
 """Rule kinds (pipeline/validate/kinds*.py): every registered kind has a known-answer case,
-and hypothesis checks the invariants that define them (issue #3 part 5, STYLE.md §9)."""
+and hypothesis checks the invariants that define them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Report language per economy (issue #3: English, French or Spanish, per economy or by flag)."""
+"""Report language per economy (English, French or Spanish, per economy or by flag)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The rule catalogue (schemas/rules/*.toml): sound, big enough, and every example holds.
 
 Issue #3 part 5: every rule carries pass / fail / not-evaluable examples; one parametrised
-test runs them all, and the catalogue is checked as a whole (STYLE.md §3).
+test runs them all, and the catalogue is checked as a whole.
 """
 
 from __future__ import annotations

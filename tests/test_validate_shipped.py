@@ -1,6 +1,6 @@
 """Validate on the shipped returns (raw/): every deliberately flawed submission is flagged with
 its intended rule ids, clean submissions get no error, and ``ictstats validate`` writes its
-tables and readable report workbooks (issue #3 "Done when")."""
+tables and readable report workbooks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Composite-index engine (issue #4): editions as data in ``schemas/indices/*.toml``.
+"""Composite-index engine: editions as data in ``schemas/indices/*.toml``.
 
 Registries of vectorised methods — :mod:`~pipeline.index.impute`, :mod:`~pipeline.index.treat`,
 :mod:`~pipeline.index.normalise`, :mod:`~pipeline.index.aggregate` — are chosen by name and

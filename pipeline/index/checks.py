@@ -2,7 +2,7 @@
 
 Used by :mod:`pipeline.index.methodology`. Each check returns a list of plain-language problem
 texts naming the key they concern (``indicators[HH7].normalisation.goalpost``), so a
-statistician can fix a file in one pass (STYLE.md §3).
+statistician can fix a file in one pass.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from pipeline import choices, reference, vintage
-from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
 from pipeline.paths import PROCESSED
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         methodology = load(edition_path(args.edition))
     except MethodologyError as error:
         print(error, file=sys.stderr)
-        return EXIT_FINDINGS
+        return EXIT_USAGE
     observations = read_table(args.processed / "ingest", "observations")
     date = cutoff(methodology, args.as_of)
     observations = vintage.known(observations, date)

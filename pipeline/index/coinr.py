@@ -4,8 +4,8 @@ COINr (R, Becker et al.; version 1.1.14) describes a composite indicator with on
 table: ``Level`` (1 = indicator … top = index), ``iCode``, ``iName``, ``Direction``,
 ``Weight`` (relative within the parent), ``Parent`` and ``Type`` (Indicator / Aggregate /
 Group / Denominator / Other), and one wide data table (``uCode``, ``Time``, one column per
-indicator). Reading them directly lets ictstats reproduce COINr's outputs (peer parity,
-issue #4) and lets users bring an existing COINr index over unchanged.
+indicator). Reading them directly lets ictstats reproduce COINr's outputs (peer
+parity) and lets users bring an existing COINr index over unchanged.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.derive import with_derived
-from pipeline.index import aggregate, normalise, treat
+from pipeline.index import aggregate, normalise, treat, tree
 from pipeline.index.methodology import Methodology, load
 from pipeline.index.notes import NOTE_COLUMNS, notes_table
 from pipeline.index.panel import build_panel, official_counts, to_array
@@ -138,11 +138,9 @@ def aggregate_tree(
     their economy axis (e.g. (n_replications, 1)), ``aggregation`` the
     method of any node (uncertainty analysis varies both).
     """
-    tables = pd.concat([methodology.nodes, methodology.indicators], ignore_index=True)
     override, methods = weights or {}, aggregation or {}
     out = dict(scores)
-    for node in methodology.nodes.sort_values("level", kind="stable").itertuples(index=False):
-        children = tables[tables["parent"] == node.code]
+    for node, children in tree.bottom_up(methodology):
         stacked = np.stack([out[c] for c in children["code"]], axis=-1)
         w = _child_weights(children, override)
         spec = node.aggregation

@@ -1,13 +1,13 @@
 """Index methodology files (``schemas/indices/<edition>.toml``): load and check them.
 
-A methodology is data (STYLE.md §2): an ``[edition]`` table (name, index code, edition year,
+A methodology is data: an ``[edition]`` table (name, index code, edition year,
 reference-year offset, lag, inclusion threshold, scale, rounding, tie rule), ``[defaults]``
 for per-indicator methods, ``[[nodes]]`` (pillars, sub-indices, the index: code, parent,
 weight, aggregation, ``min_share`` availability threshold) and ``[[indicators]]`` (dictionary
 code, parent, weight, direction, transform, treatment, normalisation with parameters,
 imputation chain). The hierarchy can be of any depth.
 
-The checker reports *every* problem at once (STYLE.md §3: COINr's metadata checks stop at the
+The checker reports *every* problem at once (COINr's metadata checks stop at the
 first one): unknown methods or parameters, unknown indicators or parents, duplicate codes,
 cycles, weights that do not sum to 1 within a parent, missing goalposts, inconsistent
 direction. :class:`MethodologyError` carries the list and turns it into MET-INVALID findings.

@@ -15,15 +15,14 @@ import pandas as pd
 
 from pipeline.index.impute import PANEL_KEY, impute
 from pipeline.index.methodology import Methodology
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import totals
 
 PROVENANCE = ["estimate", "source_file", "sheet", "cell"]
 
 
 def select(observations: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Total rows of the given indicators (economy, indicator, year, value + provenance)."""
-    rows = observations[observations["indicator"].isin(codes)]
-    rows = rows[(rows[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
+    rows = totals(observations[observations["indicator"].isin(codes)])
     return rows[["economy", "indicator", "year", "value", *PROVENANCE]]
 
 

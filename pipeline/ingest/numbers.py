@@ -1,4 +1,4 @@
-"""Reading numbers typed as text, vectorised over all cells of a sheet (issue #2 part 6).
+"""Reading numbers typed as text, vectorised over all cells of a sheet.
 
 Focal points type numbers the way their locale writes them: "1 234", "1,234.5", "12,5",
 "1'234", "1.234.567,8", sometimes with a footnote marker ("123*") or a not-available marker
@@ -37,7 +37,9 @@ STYLES: tuple[tuple[str, str, str, str], ...] = (
 AMBIGUOUS_PATTERN = r"[1-9][0-9]{0,2}[.,][0-9]{3}"
 
 ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})
-SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
+#: Spaces pasted from word processors (no-break, narrow no-break, thin, figure space) group
+#: thousands like a plain space: all are Unicode whitespace, which ``\s+`` collapses to " ".
+SPACES = frozenset({"\u00a0", "\u202f", "\u2009", "\u2007"})
 MINUS_SIGNS = {"\u2212": "-", "\u2013": "-"}
 
 #: Outcome labels of :func:`parse_text_numbers`.
@@ -56,11 +58,11 @@ def ascii_digits(text: str) -> str:
 
 
 def _normalise_spaces(text: pd.Series) -> pd.Series:
+    """Digits of any script as ASCII; trimmed, every run of whitespace (including
+    :data:`SPACES`) one plain space."""
     foreign = ~text.str.isascii().fillna(True).astype(bool)
     if foreign.any():
         text = text.where(~foreign, text[foreign].map(ascii_digits))
-    for old, new in SPACES.items():
-        text = text.str.replace(old, new, regex=False)
     return text.str.strip().str.replace(r"\s+", " ", regex=True)
 
 

@@ -1,4 +1,4 @@
-"""SDG custodian series, regional and global aggregates, and SDMX-CSV (issue #6).
+"""SDG custodian series, regional and global aggregates, and SDMX-CSV.
 
 ITU is custodian of SDG indicators 4.4.1, 5.b.1, 9.c.1, 17.6.1 and 17.8.1. This package turns
 the observation table into the UN SDG Global Database series defined in ``schemas/sdg/``:

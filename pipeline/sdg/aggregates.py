@@ -1,12 +1,14 @@
 """Regional and global aggregates of the SDG series, with coverage and a publication rule.
 
-Method (issue #6 item 3; NOTES §5): rates are means of the member economies' values weighted
+Method: rates are means of the member economies' values weighted
 by the series' denominator (population for individuals and coverage, households for
 household indicators), which for per-100 rates equals Σ subscriptions ÷ Σ population × 100
 (World Bank metadata, IT.NET.BBND.P2); counts are sums. A member without a value in the target
 year contributes its latest earlier value no more than ``carry_years`` old. ``coverage`` is the
-share of the group's denominator held by members with a value; below ``min_coverage`` (or with
-fewer than ``min_economies`` members) the aggregate is withheld: value empty, published false.
+share of the group's denominator held by members with a value; ``n_carried`` counts the members
+whose value came from an earlier year (SDMX OBS_STATUS E, "estimated", when any did); below
+``min_coverage`` (or with fewer than ``min_economies`` members) the aggregate is withheld: value
+empty, published false.
 Everything is one vectorised groupby per table, no loop over groups or economies.
 """
 
@@ -31,6 +33,7 @@ AGGREGATE_COLUMNS = (
     "coverage",
     "n_economies",
     "n_members",
+    "n_carried",
     "published",
     "method",
 )

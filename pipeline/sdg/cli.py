@@ -2,8 +2,8 @@
 
 Reads ``processed/ingest/observations`` and ``schemas/reference/``, writes
 ``processed/sdg/series.*``, ``aggregates.*``, ``sdg_sdmx.csv`` (SDMX-CSV 1.0) and
-``sdg_sdmx.xml`` (SDMX-ML 2.1 generic data), and prints the closing note
-of issue #6: series × economies produced, aggregates published and withheld, and the rows left
+``sdg_sdmx.xml`` (SDMX-ML 2.1 generic data), and prints a closing note:
+series × economies produced, aggregates published and withheld, and the rows left
 out of the SDMX file with the reason.
 """
 

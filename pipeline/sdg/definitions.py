@@ -1,9 +1,9 @@
 """SDG series definitions and settings, loaded from ``schemas/sdg/*.toml`` and checked whole.
 
 The series, their formulas, units and breakdowns are methodology, so they live in data files a
-statistician can review (STYLE.md §2). :func:`methodology_problems` reports *every* problem in
+statistician can review. :func:`methodology_problems` reports *every* problem in
 those files at once (unknown formula, unknown source indicator, unknown breakdown, …) with the
-file and key, so a broken edit is found before any number is computed (STYLE.md §3).
+file and key, so a broken edit is found before any number is computed.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How an SDG series value is computed from its source observations: a small registry.
 
-Three kinds cover the ITU-custodian series (NOTES §4.1): percentages the returns already carry
+Three kinds cover the ITU-custodian series: percentages the returns already carry
 (17.8.1, 5.b.1, 4.4.1, 9.c.1 — household percentages are computed from counts at ingest),
 rates per 100 inhabitants (17.6.1: subscriptions ÷ population × 100, ITU DataHub i992b) and
 counts passed through (IT_NET_BBNDN). Each formula is vectorised over all rows of its source.
@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from pipeline.rates import per_inhabitants
 from pipeline.reference import population_of
 
 #: formula(source_rows, population) -> values aligned on source_rows.index (NaN = not computable)
@@ -29,7 +30,7 @@ def per100(rows: pd.DataFrame, population: pd.DataFrame) -> pd.Series:
     Rows whose economy-year has no population get NaN, so they are dropped, never guessed.
     """
     denominators = pd.Series(population_of(rows, population), index=rows.index)
-    return rows["value"].astype(float) / denominators * 100.0
+    return per_inhabitants(rows["value"].astype(float), denominators)
 
 
 #: Registry of formulas keyed by the names used in schemas/sdg/series.toml.

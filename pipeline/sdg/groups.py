@@ -4,7 +4,7 @@ Groups are declared in ``schemas/sdg/aggregation.toml``: World, ITU regions (BDT
 classification), the UN LDC / LLDC / SIDS lists (M49 flags) and World Bank income groups. Income
 groups change over time, so membership is a table keyed by economy *and* year: an economy is in
 the income group of its classification for the data year (the latest earlier one when that year
-is not yet classified, else the current group in economies.csv; NOTES §5.3.1).
+is not yet classified, else the current group in economies.csv).
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def aggregate_rows(
     keep = aggregates["published"] & aggregates["m49"].notna() & aggregates["series"].isin(codes)
     keep &= aggregates["coverage"].ge(sdmx.get("aggregate_min_coverage", 0.0))
     frame = aggregates.loc[keep]
-    carried = ~frame["method"].str.contains(r"\(0 of ", regex=True)
+    carried = frame["n_carried"].gt(0)
     frame = frame.assign(unit=frame["series"].map(units))
     comment = (
         "coverage "

@@ -1,10 +1,10 @@
-"""SDG series per economy and year, computed from the observation table (issue #6, item 2).
+"""SDG series per economy and year, computed from the observation table.
 
 Every series row keeps the flags and the source cell of the observation it comes from, so a
 figure sent to the UN SDG Global Database can be traced to the return that reported it.
 Observation status follows SDMX CL_OBS_STATUS: ``E`` estimated (the return's estimate flag),
 ``B`` break in series, ``A`` normal. ictstats imputes no economy value: values filled for
-aggregates (latest earlier value) exist only inside the aggregates table (NOTES §4.1, §5.3).
+aggregates (latest earlier value) exist only inside the aggregates table.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.observations import DIMENSION_NAMES, TOTAL, totals
 from pipeline.sdg.definitions import SdgMethodology, SeriesDefinition
 from pipeline.sdg.formulas import FORMULAS, cell_label
 
@@ -48,12 +49,12 @@ def obs_status(rows: pd.DataFrame) -> np.ndarray:
 
 def source_rows(observations: pd.DataFrame, definition: SeriesDefinition) -> pd.DataFrame:
     """The observations a series is computed from: its indicator, at its breakdowns only."""
-    keep = observations["indicator"].eq(definition.source)
-    for dimension in definition.totals_only:
-        keep &= observations[dimension].eq("_T")
+    rows = observations.loc[observations["indicator"].eq(definition.source)]
+    rows = totals(rows, keep=set(DIMENSION_NAMES) - set(definition.totals_only))
+    detail = np.ones(len(rows), dtype=bool)
     for dimension in definition.detail_only:
-        keep &= observations[dimension].ne("_T")
-    return observations.loc[keep]
+        detail &= rows[dimension].ne(TOTAL).to_numpy(dtype=bool)
+    return rows.loc[detail]
 
 
 def one_series(

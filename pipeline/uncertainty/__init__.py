@@ -1,4 +1,4 @@
-"""Uncertainty and sensitivity analysis of a composite index edition (issue #5).
+"""Uncertainty and sensitivity analysis of a composite index edition.
 
 The index is re-computed for thousands of sampled methodological assumptions (weights,
 normalisation, aggregation, imputation, winsorisation limit, indicator exclusion) as array

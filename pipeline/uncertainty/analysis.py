@@ -117,7 +117,7 @@ def sensitivity_table(
 
 
 def analyse(model: IndexModel, design: Design, samples: int | None = None) -> Result:
-    """Sample the design (Saltelli, Sobol'), replicate the index, summarise (issue #5)."""
+    """Sample the design (Saltelli, Sobol'), replicate the index, summarise."""
     plan = sampling.compile_plan(model, design.assumptions)
     n = int(samples or design.settings["samples"])
     values = sampling.saltelli(plan, n, int(design.settings["seed"]))

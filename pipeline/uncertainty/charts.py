@@ -1,4 +1,4 @@
-"""The two charts of the uncertainty stage (issue #5, item 3), drawn with matplotlib (Agg).
+"""The two charts of the uncertainty stage, drawn with matplotlib (Agg).
 
 - rank intervals: one row per economy in nominal-rank order, the 5th–95th percentile rank
   interval as a bar, the median rank and the nominal rank as markers (JRC/OECD Handbook 2008,

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from pipeline import choices, reference, vintage
-from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.index.cli import cutoff
 from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, edition_path, load
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         design = spec.load(args.design or spec.design_path(args.edition), model)
     except (MethodologyError, spec.DesignError) as error:
         print(error, file=sys.stderr)
-        return EXIT_FINDINGS
+        return EXIT_USAGE
     started = time.perf_counter()
     result = analyse(model, design, args.n)
     seconds = time.perf_counter() - started

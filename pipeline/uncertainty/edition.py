@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.index import normalise, treat
+from pipeline.index import normalise, treat, tree
 from pipeline.index.engine import IndexResult
 from pipeline.index.methodology import Methodology
 from pipeline.uncertainty.model import IndexModel, MethodStep, Node
@@ -42,16 +42,11 @@ def _steps(indicators: pd.DataFrame, column: str) -> tuple[MethodStep, ...]:
 
 
 def _nodes(methodology: Methodology) -> tuple[Node, ...]:
-    indicators, nodes = (
-        methodology.indicators,
-        methodology.nodes.sort_values("level", kind="stable"),
-    )
-    codes = list(indicators["code"]) + list(nodes["code"])
+    nodes = methodology.nodes.sort_values("level", kind="stable")
+    codes = list(methodology.indicators["code"]) + list(nodes["code"])
     column = {code: position for position, code in enumerate(codes)}
-    members = pd.concat([indicators, nodes], ignore_index=True)
     built = []
-    for node in nodes.itertuples(index=False):
-        children = members[members["parent"] == node.code]
+    for node, children in tree.bottom_up(methodology):
         spec = dict(node.aggregation)
         built.append(
             Node(

@@ -1,8 +1,8 @@
 """Index scores for every row of a design matrix, recomputing only what each assumption touches.
 
-COINr re-runs its whole pipeline per replication (84–87 ms on ASEM, issue #5). Here each stage
-is computed once per *distinct* combination of the design columns it depends on, for all those
-combinations at once with the array registries of :mod:`pipeline.index`:
+COINr 1.1.14 re-runs its whole pipeline per replication (84–87 ms each on ASEM). Here each
+stage is computed once per *distinct* combination of the design columns it depends on, for
+all those combinations at once with the array registries of :mod:`pipeline.index`:
 
 - inputs (imputation choice) → treatment (+ winsorisation limit) → normalisation (+ method):
   at most the product of the discrete alternatives (ASEM design: 5 limits × 2 = 10 sets);

@@ -1,13 +1,14 @@
 """Uncertainty designs (``schemas/indices/<edition>.uncertainty.toml``): load and check them.
 
-A design says which assumptions of an edition vary and how (issue #5, JRC/OECD Handbook
-2008 §6): ``weights`` (each weight at the given levels times 1 ± ``fraction``, uniform),
+A design says which assumptions of an edition vary and how (JRC/OECD Handbook on
+Constructing Composite Indicators, 2008, §6): ``weights`` (each weight at the given levels
+times 1 ± ``fraction``, uniform),
 ``normalisation`` / ``aggregation`` (alternative methods with parameters; the alternative
 ``method = "edition"`` is the edition's own), ``imputation`` (alternative imputed input sets
 of the model), ``winsorisation`` (alternative ``winmax`` limits of the outlier treatment)
 and ``exclusion`` (the index without one of the listed indicators, or with all). Discrete
 choices are equiprobable. Like the index methodology, the check reports *every* problem
-with its key at once (STYLE.md §3) as MET-INVALID findings.
+with its key at once as MET-INVALID findings.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Validate: check returns against the methodology and tell each economy what to fix (issue #3).
+"""Validate: check returns against the methodology and tell each economy what to fix.
 
 :func:`validate` is the stage's pure function: observations, reference population and the rule
 catalogue in; findings and rule summaries out. The CLI (``pipeline/validate/cli.py``) reads and

@@ -1,7 +1,7 @@
 """The batch summary: economies × severity counts, as a table, Markdown and HTML.
 
 One glance for the team lead of a data-collection round: which returns are clean, which need
-queries, which are blocked by errors (issue #3 part 4). The frame is written as workbook and
+queries, which are blocked by errors. The frame is written as workbook and
 CSV by the CLI; :func:`markdown` and :func:`html` give the short text versions.
 """
 

@@ -2,7 +2,7 @@
 
 A rule is a record — id, label, plain-language why with its source, severity, kind and
 parameters, message template, and pass / fail / not-evaluable examples — kept in data, not
-code (STYLE.md §2, §4; R ``validate``). :func:`problems` reports *every* problem of the
+code (as in R ``validate``). :func:`problems` reports *every* problem of the
 catalogue at once (unknown kind, missing parameter, unknown indicator or breakdown, a message
 placeholder that is not a findings column) so a broken rule file is fixed in one pass.
 """
@@ -44,7 +44,10 @@ class Rule:
 
 def _rules_of(path: Path) -> list[Rule]:
     with path.open("rb") as handle:
-        data = tomllib.load(handle)
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"schemas/rules/{path.name} is not valid TOML: {error}") from error
     questionnaire = data.get("questionnaire", path.stem)
     return [
         Rule(

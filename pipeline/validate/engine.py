@@ -2,7 +2,7 @@
 
 Each rule's kind returns items with pass / fail / not-evaluable outcomes (R ``validate``'s
 confrontation). A rule that raises is caught, reported as a ``RULE-CRASHED`` finding against
-the rule itself, and the other rules still run (STYLE.md §5). Failures become findings in the
+the rule itself, and the other rules still run. Failures become findings in the
 economy's language; outcomes are counted per rule overall and per economy (ARCHITECTURE.md,
 validate outputs).
 """

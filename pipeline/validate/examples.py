@@ -1,7 +1,7 @@
 """Turn a rule's inline examples into observation tables and judge their outcome.
 
 Every rule in ``schemas/rules/*.toml`` carries small pass / fail / not-evaluable examples
-(STYLE.md §9, R ``validate``'s tested rules). An example lists only what matters — indicator,
+(as R ``validate``'s rules carry tests). An example lists only what matters — indicator,
 value, maybe a year or a breakdown — and this module fills the rest with neutral defaults
 (economy ``AAA``, year 2024, totals, the dictionary's unit and questionnaire) so the example
 stays readable in the rule file.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, OBSERVATION_COLUMNS, OBSERVATION_SCHEMA, TOTAL
+from pipeline.observations import DIMENSION_NAMES, TOTAL, observation_table
 from pipeline.validate.items import FAIL, NOT_EVALUABLE, PASS
 from pipeline.validate.kinds import REGISTRY, Context
 
@@ -21,29 +21,24 @@ _KIND_OF = {"admin": "admin", "household": "household", "external": "external"}
 
 
 def _row(entry: dict, position: int) -> dict:
+    """The dictionary's unit, questionnaire and sheet for the example's indicator, then the
+    example's own fields."""
     table = indicators()
     code = entry["indicator"]
-    row = {
-        **DEFAULTS,
-        "unit": str(table.at[code, "unit"]) if code in table.index else "",
-        "estimate": False,
-        "break_in_series": False,
-        "footnote": "",
-        "kind": _KIND_OF.get(str(table.at[code, "questionnaire"]), "admin"),
-        "source_file": "example.xlsx",
-        "sheet": str(table.at[code, "sheet"]) if code in table.index else "",
+    known = code in table.index
+    return {
+        "unit": str(table.at[code, "unit"]) if known else "",
+        "kind": _KIND_OF.get(str(table.at[code, "questionnaire"]), "admin") if known else "admin",
+        "sheet": str(table.at[code, "sheet"]) if known else "",
         "cell": f"J{9 + position}",
+        **entry,
     }
-    row.update(entry)
-    return row
 
 
 def observations(example: dict) -> pd.DataFrame:
     """The example's observations as a schema-valid observation table."""
     rows = [_row(entry, i) for i, entry in enumerate(example.get("observations", []))]
-    frame = pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS))
-    frame = frame.astype({"year": "int64", "value": float, "estimate": bool})
-    return OBSERVATION_SCHEMA.validate(frame.astype({"break_in_series": bool}))
+    return observation_table(rows, **DEFAULTS, source_file="example.xlsx")
 
 
 def population(example: dict) -> pd.DataFrame:

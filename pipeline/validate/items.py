@@ -1,6 +1,6 @@
 """Items: what every rule kind returns, one row per thing checked.
 
-Following R ``validate`` (STYLE.md §5), a rule is not a yes/no on the whole return: each item
+Following R ``validate``, a rule is not a yes/no on the whole return: each item
 it checks (a value, a pair of values, a breakdown group) gets one of three outcomes — pass,
 fail, or not evaluable when an input is missing — and the counts are reported separately.
 Each item keeps the economy, year, indicator and source cell of the value a focal point would
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.findings import FINDING_COLUMNS
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import DIMENSION_NAMES, TOTAL, total_flag, totals
 
 PASS, FAIL, NOT_EVALUABLE = "pass", "fail", "not_evaluable"
 OUTCOMES = (PASS, FAIL, NOT_EVALUABLE)
@@ -77,20 +77,15 @@ def select(
 ) -> pd.DataFrame:
     """Rows of ``indicators`` whose breakdowns outside ``keep`` are all totals (``_T``)."""
     codes = [indicators] if isinstance(indicators, str) else list(indicators)
-    mask = observations["indicator"].isin(codes).to_numpy().copy()
-    for name in DIMENSION_NAMES:
-        if name not in keep:
-            flag = f"_T_{name}"
-            column = observations[flag] if flag in observations else observations[name] == TOTAL
-            mask &= column.to_numpy(dtype=bool)
-    return observations[mask]
+    return totals(observations[observations["indicator"].isin(codes)], keep)
 
 
 def with_total_flags(observations: pd.DataFrame) -> pd.DataFrame:
     """Observations plus one boolean ``_T_<breakdown>`` column per breakdown (row is a total),
     computed once per batch instead of once per rule; :func:`select` uses them when present."""
     flags = {
-        f"_T_{name}": observations[name].to_numpy(dtype=object) == TOTAL for name in DIMENSION_NAMES
+        total_flag(name): observations[name].to_numpy(dtype=object) == TOTAL
+        for name in DIMENSION_NAMES
     }
     return observations.assign(**flags)
 

@@ -2,7 +2,7 @@
 
 A kind is declared once — its function, the parameters it requires and allows, and which of
 them name indicators or breakdowns — so the catalogue loader can report every unknown kind,
-missing parameter or unknown indicator before anything runs (STYLE.md §2–3, pandera's
+missing parameter or unknown indicator before anything runs (pandera's
 "check kind declared once, implementation apart").
 """
 

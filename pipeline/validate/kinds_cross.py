@@ -45,7 +45,7 @@ def _compare(part: pd.DataFrame, whole: pd.DataFrame, params: dict, code: str) -
 
 
 def check_part_whole(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
-    """A part never exceeds its whole (NOTES §3.2 A102, A104, A107–A109): ``part`` ≤ ``whole``,
+    """A part never exceeds its whole: ``part`` ≤ ``whole``,
     or with ``breakdown`` each category of ``part`` ≤ its total."""
     code = params["part"]
     breakdown = params.get("breakdown")
@@ -58,7 +58,7 @@ def check_part_whole(obs: pd.DataFrame, params: dict, context: Context) -> pd.Da
 
 
 def check_order(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
-    """Ordering chain a ≤ b ≤ c …, e.g. 5G ≤ 4G ≤ 3G ≤ 2G coverage (NOTES §3.3 C201):
+    """Ordering chain a ≤ b ≤ c …, e.g. 5G ≤ 4G ≤ 3G ≤ 2G coverage:
     one item per economy-year and adjacent pair."""
     chain = list(params["chain"])
     pairs = [
@@ -68,8 +68,8 @@ def check_order(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFra
 
 
 def check_sum_total(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
-    """Categories of ``breakdown`` sum to the total within ``rel_tolerance`` (NOTES §3.2
-    A107/A108). ``direction`` "over" flags Σ > total, "under" Σ < total, "both" either."""
+    """Categories of ``breakdown`` sum to the total within ``rel_tolerance``.
+    ``direction`` "over" flags Σ > total, "under" Σ < total, "both" either."""
     code, breakdown = params["indicator"], params["breakdown"]
     sums = _parts(obs, code, breakdown).groupby(_ON, as_index=False)["value"].sum()
     total = select(obs, code)
@@ -90,7 +90,7 @@ def check_sum_total(obs: pd.DataFrame, params: dict, context: Context) -> pd.Dat
 
 def check_bracket(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
     """A total lies between the smallest and largest of its categories (± ``tolerance``):
-    a rate for everyone is a weighted mean of the rates by sex, area or age (NOTES §3.4 H302)."""
+    a rate for everyone is a weighted mean of the rates by sex, area or age."""
     code, breakdown = params["indicator"], params["breakdown"]
     rows = obs[obs["indicator"] == code]
     group = [*_ON, *(d for d in DIMENSION_NAMES if d != breakdown)]

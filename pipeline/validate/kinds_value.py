@@ -3,7 +3,7 @@ scale slips, per-capita plausibility and required indicators.
 
 Each kind is a vectorised function ``(observations, params, context) -> items`` (see
 :mod:`pipeline.validate.items`); rules in ``schemas/rules/*.toml`` name the kind and its
-parameters (STYLE.md §2). Thresholds live in the rules, not here.
+parameters. Thresholds live in the rules, not here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.dictionary import indicators as dictionary
 from pipeline.observations import DIMENSION_NAMES
+from pipeline.rates import PER_100, per_inhabitants, ratio
 from pipeline.reference import population_of
 from pipeline.validate.items import fmt, make_items, outcome, select
 
@@ -41,7 +42,7 @@ def _interval(low: float, high: float) -> str:
 
 
 def check_range(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
-    """Every value (all breakdowns) within [min, max] — definitions (NOTES §3.1 V002/V003)."""
+    """Every value (all breakdowns) within [min, max], the range its definition allows."""
     rows = obs[obs["indicator"].isin(params["indicators"])]
     low, high = _bounds(params)
     tol = float(params.get("tolerance", 0.0))
@@ -52,7 +53,7 @@ def check_range(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFra
 
 
 def check_integer(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
-    """Counts are whole numbers (NOTES §3.1 V002); a fraction hints at a unit or typing slip."""
+    """Counts are whole numbers; a fraction hints at a unit or typing slip."""
     rows = obs[obs["indicator"].isin(params["indicators"])]
     values = rows["value"].to_numpy(float)
     failed = np.abs(values - np.round(values)) > float(params.get("tolerance", 1e-6))
@@ -72,7 +73,7 @@ def _with_previous(obs: pd.DataFrame, params: dict) -> pd.DataFrame:
 
 
 def check_year_change(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
-    """Change from the previous year outside [lower, upper] (NOTES §3.5 T401–T403).
+    """Change from the previous year outside [lower, upper].
 
     ``mode = "relative"`` measures percent change, ``"absolute"`` the difference in the
     indicator's unit (percentage points for shares).
@@ -96,15 +97,14 @@ def check_year_change(obs: pd.DataFrame, params: dict, context: Context) -> pd.D
 
 def check_scale_slip(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
     """Value about ``factor`` times (or 1/factor of) last year's: units vs thousands slip
-    (NOTES §3.1 V004). ``band`` widens the match: ratio within [factor/band, factor·band]."""
+    ``band`` widens the match: ratio within [factor/band, factor·band]."""
     rows = _with_previous(obs, params)
     value, previous = rows["value"].to_numpy(float), rows["previous"].to_numpy(float)
     factor, band = float(params.get("factor", 1000.0)), float(params.get("band", 3.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = value / previous
-    missing = ~np.isfinite(ratio) | (ratio <= 0)
-    up = (ratio >= factor / band) & (ratio <= factor * band)
-    down = (ratio <= band / factor) & (ratio >= 1.0 / (factor * band))
+    quotient = ratio(value, previous)
+    missing = ~np.isfinite(quotient) | (quotient <= 0)
+    up = (quotient >= factor / band) & (quotient <= factor * band)
+    down = (quotient <= band / factor) & (quotient >= 1.0 / (factor * band))
     years = rows["year"].to_numpy()
 
     def expected(m: np.ndarray) -> list[str]:
@@ -115,12 +115,11 @@ def check_scale_slip(obs: pd.DataFrame, params: dict, context: Context) -> pd.Da
 
 def check_per_capita(obs: pd.DataFrame, params: dict, context: Context) -> pd.DataFrame:
     """Count per ``per`` inhabitants within [min, max] using the reference population
-    (NOTES §3.2 A115: published maxima, e.g. fixed broadband 70.6 per 100)."""
+    (ITU's published maxima bound it, e.g. fixed broadband 70.6 per 100)."""
     rows = select(obs, params["indicator"])
     population = population_of(rows, context.population)
-    per = float(params.get("per", 100.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = rows["value"].to_numpy(float) / population * per
+    per = float(params.get("per", PER_100))
+    rate = per_inhabitants(rows["value"].to_numpy(float), population, per)
     low, high = _bounds(params)
     suffix = f" per {fmt([per])[0]}; {_interval(low, high)}"
     failed = (rate < low) | (rate > high)

@@ -3,7 +3,7 @@
 English texts sit in the rule catalogue itself; ``schemas/messages/<lang>.toml`` holds the
 translations of each rule's label and message template (keyed by rule id) and of the report's
 interface words, so a translator edits one data file per language. A missing translation
-falls back to English rather than failing (issue #3, part 4).
+falls back to English rather than failing.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Per-economy validation report workbooks, written for the focal point who must act on them.
 
 Sheet 1 is the checklist (every rule, with items, passes, fails and not evaluable — what was
-checked before what failed, STYLE.md §6); sheet 2 the findings sorted by severity with the
+checked before what failed); sheet 2 the findings sorted by severity with the
 source cell and the rule's plain-language why, capped per rule with "+N more"; then a copy of
 each submitted questionnaire with every failing cell coloured by severity and a comment that
-says what is wrong (issue #3 part 4). Plain tables: one header row, frozen, sized columns.
+says what is wrong. Plain tables: one header row, frozen, sized columns.
 """
 
 from __future__ import annotations

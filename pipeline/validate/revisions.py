@@ -1,7 +1,7 @@
 """Revisions: values an economy reported before and now reports differently.
 
-ITU re-asks recent years in each round, and aggregates move when earlier values are revised
-(NOTES §3.5 T404), so each changed value is reported with its old and new value as a
+ITU re-asks recent years in each round, and aggregates move when earlier values are revised,
+so each changed value is reported with its old and new value as a
 ``REV-REVISED`` finding. The earlier vintage is an observation table from ``processed/`` or a
 reference dataset such as an ITU DataHub export, long (economy, year, indicator, value) or
 wide (economy, year, one column per indicator code).
@@ -18,6 +18,7 @@ from pipeline.datahub import melt_wide
 from pipeline.dictionary import indicators
 from pipeline.findings import coded_findings, empty_findings
 from pipeline.observations import DIMENSION_NAMES, KEY, TOTAL
+from pipeline.store import read_table
 from pipeline.validate.items import fmt
 
 STAGE = "validate"
@@ -26,13 +27,12 @@ REL_TOLERANCE = 1e-6
 
 
 def read_previous(path: Path) -> pd.DataFrame:
-    """An earlier vintage from a Parquet table or a CSV (long or wide, see :func:`as_long`)."""
+    """An earlier vintage: a folder holding an observation table, or one Parquet or CSV file
+    (long or wide, see :func:`as_long`), read as every stage reads its tables."""
     path = Path(path)
     if path.is_dir():
-        path = path / "observations.parquet"
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return read_table(path, "observations")
+    return read_table(path.parent, path.stem)
 
 
 def as_long(previous: pd.DataFrame) -> pd.DataFrame:

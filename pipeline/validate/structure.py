@@ -3,7 +3,7 @@
 The observation schema (``pipeline/observations.py``) fixes column types and categories; this
 module adds what only the indicator dictionary knows — each indicator's unit and which
 breakdowns it allows — and turns every failure case into a ``VAL-STRUCTURE`` finding at the
-cell it came from, validated lazily so all problems are reported at once (STYLE.md §3, §5).
+cell it came from, validated lazily so all problems are reported at once.
 """
 
 from __future__ import annotations
