@@ -21,7 +21,7 @@ from pipeline.ingest.duplicates import resolve_duplicates
 from pipeline.ingest.longcsv import read_long_csv
 from pipeline.ingest.pending import realise
 from pipeline.ingest.valuecells import value_cells
-from pipeline.ingest.workbook import WorkbookRead, read_workbook
+from pipeline.ingest.workbook import WorkbookRead, economy_from_name, read_workbook
 from pipeline.observations import KEY, OBSERVATION_SCHEMA, empty_observations
 from pipeline.progress import progress
 
@@ -88,6 +88,17 @@ def interpret_batch(plans: list, csv_cells: list[pd.DataFrame]) -> tuple[list, l
     return [observations], [*findings, *cell_findings]
 
 
+def _owned(read: WorkbookRead, path: Path, known: set[str] | None) -> list:
+    """The file's findings, those without an economy given the file's (from its header, else
+    its name), so an unreadable return still shows in that economy's report."""
+    economy = read.economy or economy_from_name(path)
+    economy = economy if known is None or economy in known else None
+    return [
+        {**f, "economy": economy} if isinstance(f, dict) and not f.get("economy") else f
+        for f in read.findings
+    ]
+
+
 def ingest_paths(
     paths: Iterable[Path],
     root: Path,
@@ -107,8 +118,8 @@ def ingest_paths(
     if show_progress:
         reads = progress(reads, total=len(paths), label="ingest")
     produced, findings, plans, cells = [], [], [], []
-    for read in reads:
-        findings.extend(read.findings)
+    for path, read in zip(paths, reads, strict=True):
+        findings.extend(_owned(read, Path(path), known))
         plans.extend(plan for plan in read.plans if plan.economy)
         cells.extend([read.cells] if not read.cells.empty else [])
         if len(plans) + len(cells) >= CHUNK_SHEETS:

@@ -212,11 +212,16 @@ def _questionnaires(
             _mark(target, mine)
 
 
-def table_workbook(frame: pd.DataFrame, title: str, lang: str) -> Workbook:
-    """A one-sheet workbook holding ``frame`` as a plain styled table (batch summary)."""
+def table_workbook(
+    frame: pd.DataFrame, title: str, lang: str, queries: pd.DataFrame | None = None
+) -> Workbook:
+    """A workbook holding ``frame`` as a plain styled table (batch summary), and the query
+    status per economy on a second sheet when given."""
     wb = Workbook()
     wb.active.title = ui(title, lang)[:31]
     _table(wb.active, frame, lang)
+    if queries is not None:
+        _table(wb.create_sheet(ui("Queries", lang)[:31]), queries, lang)
     return wb
 
 

@@ -1,0 +1,118 @@
+"""The decisions log: what focal points answered and statisticians decided about each finding.
+
+A finding's answer must outlive the run that raised it, so decisions are kept in the store of
+record (the DuckDB file ``<workdir>/store/ictstats.duckdb``, table ``decisions``) and joined
+to the findings of every later run through the stable ``finding_id``
+(:func:`pipeline.findings.finding_ids`). The log is append-only: the latest row of a finding
+is its current state, earlier rows are its history.
+
+Decisions: ``sent`` (the finding went out in a report), ``confirm`` (the focal point confirms
+the value, with an explanation), ``correct`` (the focal point will correct it), ``other``
+(any other answer), ``accept`` / ``reject`` (a statistician's decision on the answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+DECISIONS = ("sent", "confirm", "correct", "other", "accept", "reject")
+#: Decisions that close a finding: the value stands as reported, with its explanation.
+CLOSING = ("confirm", "accept")
+#: Decisions that are answers (everything but the record of sending the report).
+ANSWERS = tuple(d for d in DECISIONS if d != "sent")
+COLUMNS = ("finding_id", "decision", "who", "when", "note", "source")
+STORE_FILE = "ictstats.duckdb"
+
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS decisions (finding_id VARCHAR NOT NULL, decision VARCHAR NOT"
+    ' NULL, who VARCHAR, "when" TIMESTAMP NOT NULL, note VARCHAR, source VARCHAR)'
+)
+
+
+def store_path(processed: Path) -> Path:
+    """The store of record next to a ``processed/`` folder (both live in the work folder)."""
+    return Path(processed).resolve().parent / "store" / STORE_FILE
+
+
+@contextmanager
+def _connect(path: Path, read_only: bool = False) -> Iterator[object]:
+    """A DuckDB connection to the store, the ``decisions`` table created when absent."""
+    import duckdb
+
+    path = Path(path)
+    if read_only and not path.exists():
+        yield None
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            connection.execute(_CREATE)
+        yield connection
+    finally:
+        connection.close()
+
+
+def empty() -> pd.DataFrame:
+    """A decisions table with no rows."""
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    return frame.astype({"when": "datetime64[us]"})
+
+
+def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decisions with the log's columns; unknown decisions raise ``ValueError``."""
+    out = frame.reindex(columns=list(COLUMNS)).copy()
+    bad = sorted(set(out["decision"].dropna()) - set(DECISIONS))
+    if bad or out["decision"].isna().any() or out["finding_id"].isna().any():
+        raise ValueError(f"decisions need a finding id and one of {', '.join(DECISIONS)}: {bad}")
+    now = pd.Timestamp(datetime.now(UTC).replace(tzinfo=None))
+    out["when"] = pd.to_datetime(out["when"]).fillna(now).astype("datetime64[us]")
+    for column in ("who", "note", "source"):
+        out[column] = out[column].fillna("").astype(str)
+    return out
+
+
+def append(path: Path, frame: pd.DataFrame) -> int:
+    """Add decisions to the log; returns how many rows were written."""
+    rows = normalise(frame)
+    if rows.empty:
+        return 0
+    with _connect(path) as connection:
+        connection.register("incoming", rows)
+        connection.execute(
+            'INSERT INTO decisions SELECT finding_id, decision, who, "when", note, source'
+            " FROM incoming"
+        )
+        connection.unregister("incoming")
+    return len(rows)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """The whole log, oldest first (empty when the store does not exist yet)."""
+    with _connect(path, read_only=True) as connection:
+        if connection is None:
+            return empty()
+        tables = connection.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        if ("decisions",) not in tables:
+            return empty()
+        frame = connection.execute(
+            'SELECT finding_id, decision, who, "when", note, source FROM decisions'
+            ' ORDER BY "when", finding_id'
+        ).df()
+    return normalise(frame) if len(frame) else empty()
+
+
+def current(log: pd.DataFrame) -> pd.DataFrame:
+    """Per finding: its latest answer (``decision``, ``note``, ``who``, ``when``), whether it
+    is closed, and when it was first sent (``sent``)."""
+    answers = log[log["decision"].isin(ANSWERS)].sort_values("when", kind="stable")
+    latest = answers.groupby("finding_id").tail(1).set_index("finding_id")
+    sent = log[log["decision"] == "sent"].groupby("finding_id")["when"].min().rename("sent")
+    out = latest[["decision", "note", "who", "when"]].join(sent, how="outer")
+    out["closed"] = out["decision"].isin(CLOSING)
+    return out.rename_axis("finding_id").reset_index()
