@@ -18,7 +18,8 @@ from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
 from pipeline.paths import PROCESSED
 from pipeline.progress import say
-from pipeline.store import read_table, write_table
+from pipeline.store import write_table
+from pipeline.withheld import publishable, write_left_out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     except MethodologyError as error:
         print(error, file=sys.stderr)
         return EXIT_FINDINGS
-    observations = read_table(args.processed / "ingest", "observations")
+    usable = publishable(args.processed)
+    observations = usable.observations
     years = [args.year - 1, args.year] if args.year else None
     result = compute_edition(
         observations, methodology, reference.population(), reference.economies(), years
@@ -74,10 +76,12 @@ def run(args: argparse.Namespace) -> int:
     write_table(result.weights, out, "weights")
     excluded = result.excluded
     write_table(excluded[excluded["year"] == args.year] if args.year else excluded, out, "excluded")
+    write_left_out(usable, out)
     top = scores[scores["level"] == scores["level"].max()] if len(scores) else scores
     say(
         f"index {methodology.name}: {top['economy'].nunique()} economies scored over "
         f"{top['year'].nunique()} year(s), {len(result.excluded)} economy-years below the "
         f"inclusion threshold; wrote {out}"
     )
+    say(usable.summary(f"index {methodology.name}"))
     return EXIT_OK

@@ -21,6 +21,7 @@ from pipeline.publish.bundle import Bundle
 from pipeline.publish.layout import edition_title, marker, marker_legend, text
 from pipeline.publish.profile_chart import ALT
 from pipeline.publish.profile_data import ProfileData, prepare
+from pipeline.publish.withheld_notes import profile_lines
 
 TEMPLATE = Template(Path(__file__).with_name("profile.html").read_text(encoding="utf-8"))
 FLAG_WORDS = (
@@ -36,11 +37,14 @@ def _table_or(frame: pd.DataFrame | None, caption: str, empty: str, notes=None) 
     return html.frame_table(frame, caption, notes)
 
 
-def gap_lines(inputs: pd.DataFrame | None, reported: set[str], edition: str) -> list[str]:
-    """Plain sentences on imputed, estimated and lagged inputs and unreported indicators."""
+def gap_lines(
+    inputs: pd.DataFrame | None, reported: set[str], edition: str, withheld: list[str] = ()
+) -> list[str]:
+    """Plain sentences on withheld values, imputed, estimated and lagged inputs and
+    unreported indicators."""
     dictionary = indicators()
     names = dictionary["name"]
-    lines: list[str] = []
+    lines: list[str] = list(withheld)
     for flag, words in FLAG_WORDS if inputs is not None else ():
         codes = inputs.loc[inputs[flag].astype(bool), "indicator"]
         lines += [f"{names.get(c, c)}: {words.format(e=edition_title(edition))}" for c in codes]
@@ -62,7 +66,7 @@ def _value_tables(code: str, data: ProfileData) -> str:
     return html.frame_table(shown, "National totals, latest years", marks)
 
 
-def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
+def render_profile(code: str, info: pd.Series, data: ProfileData, withheld: list[str] = ()) -> str:
     """The HTML page of one economy (``info``: its row of the economy reference)."""
     name = str(info["name"]) if pd.notna(info["name"]) else code
     region = str(info["itu_region"]) if pd.notna(info["itu_region"]) else "no ITU region"
@@ -87,7 +91,9 @@ def render_profile(code: str, info: pd.Series, data: ProfileData) -> str:
         strengths=_table_or(data.strengths.get(code), "Strengths", "Strengths: none."),
         weaknesses=_table_or(data.weaknesses.get(code), "Weaknesses", "Weaknesses: none."),
         values=values,
-        gaps="<ul>" + html.bullet_list(gap_lines(inputs, reported, data.headline)) + "</ul>",
+        gaps="<ul>"
+        + html.bullet_list(gap_lines(inputs, reported, data.headline, withheld))
+        + "</ul>",
         notes=html.bullet_list(legend),
     )
 
@@ -105,4 +111,5 @@ def render_profiles(bundle: Bundle) -> dict[str, str]:
     data = prepare(bundle)
     codes = profile_codes(bundle)
     info = bundle.economies.set_index("economy").reindex(codes)
-    return {code: render_profile(code, info.loc[code], data) for code in codes}
+    held = profile_lines(bundle)
+    return {code: render_profile(code, info.loc[code], data, held.get(code, [])) for code in codes}

@@ -19,7 +19,8 @@ from pipeline.paths import PROCESSED
 from pipeline.sdg.definitions import load_methodology, methodology_problems
 from pipeline.sdg.series import series_counts
 from pipeline.sdg.stage import SdgTables, run
-from pipeline.store import read_table, write_table, write_text
+from pipeline.store import write_table, write_text
+from pipeline.withheld import publishable, write_left_out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,9 +71,9 @@ def handle(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USAGE
     processed = Path(args.processed)
-    observations = read_table(processed / "ingest", "observations")
+    usable = publishable(processed)
     tables = run(
-        observations,
+        usable.observations,
         reference.population(),
         reference.economies(),
         reference.income_groups(),
@@ -82,5 +83,7 @@ def handle(args: argparse.Namespace) -> int:
     write_table(tables.series, out, "series")
     write_table(tables.aggregates, out, "aggregates")
     write_text(tables.sdmx.to_csv(index=False), out / "sdg_sdmx.csv")
+    write_left_out(usable, out)
     print(closing_note(tables))
+    print(f"SDMX-CSV: {len(usable.withheld())} observation(s) omitted; {usable.summary('sdg')}")
     return EXIT_OK

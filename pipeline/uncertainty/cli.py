@@ -21,11 +21,12 @@ from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
 from pipeline.paths import PROCESSED
 from pipeline.progress import say
-from pipeline.store import atomic_write, read_table, write_table
+from pipeline.store import atomic_write, write_table
 from pipeline.uncertainty import charts, coinr, spec
 from pipeline.uncertainty.analysis import Result, analyse
 from pipeline.uncertainty.edition import model_from_result
 from pipeline.uncertainty.model import IndexModel
+from pipeline.withheld import publishable
 
 ASEM = "coinr_asem"
 
@@ -51,7 +52,7 @@ def _model(edition: str, processed: Path) -> IndexModel:
     if edition == ASEM:
         return coinr.asem_model(coinr.COINR_REFERENCE)
     methodology = load(edition_path(edition))
-    observations = read_table(processed / "ingest", "observations")
+    observations = publishable(processed).observations
     year = methodology.reference_year
     result = compute_edition(
         observations,
