@@ -19,6 +19,7 @@ from pipeline.findings import EXIT_USAGE
 COMMAND_MODULES = (
     "pipeline.ingest.cli",
     "pipeline.validate.cli",
+    "pipeline.validate.answers_cli",
     "pipeline.index.cli",
     "pipeline.uncertainty.cli",
     "pipeline.sdg.cli",

@@ -35,7 +35,12 @@ STATUS_COLUMNS = (
     "source_file",
     "cell",
 )
-_KEYS = {"withhold": {"severities", "rules"}, "release": {"never"}, "notes": {"withheld"}}
+_KEYS = {
+    "withhold": {"severities", "rules"},
+    "release": {"never"},
+    "notes": {"withheld"},
+    "causes": {"first"},
+}
 
 
 class PolicyError(ValueError):
@@ -50,6 +55,7 @@ class Policy:
     rules: tuple[str, ...] = ()
     never_release: tuple[str, ...] = ()
     note: str = "withheld pending a query with the national focal point"
+    causes: tuple[str, ...] = ()
 
     def withholds(self, rule_id: pd.Series, severity: pd.Series) -> pd.Series:
         """Findings of a withholding severity or rule."""
@@ -82,20 +88,46 @@ def load_policy(path: Path = SCHEMAS / "publication.toml") -> Policy:
         rules=tuple(raw.get("withhold", {}).get("rules", [])),
         never_release=tuple(raw.get("release", {}).get("never", [])),
         note=raw.get("notes", {}).get("withheld", Policy.note),
+        causes=tuple(raw.get("causes", {}).get("first", [])),
     )
+
+
+def root_causes(findings: pd.DataFrame, policy: Policy) -> pd.Series:
+    """The finding id of each finding's root cause (its own id when it is its own cause).
+
+    Findings on the same value share a cause: the one whose rule comes first in
+    ``[causes] first`` (a scale slip before the per-capita and year-on-year rules it trips).
+    Findings whose rules are not listed stand alone.
+    """
+    rank = pd.Series(len(policy.causes), index=findings.index)
+    for position, pattern in reversed(list(enumerate(policy.causes))):
+        rank[_matches(findings["rule_id"], (pattern,))] = position
+    listed = rank < len(policy.causes)
+    parts = [findings[c].astype(object).fillna("").astype(str) for c in MATCH]
+    keys = parts[0].str.cat(parts[1:], sep="|")
+    ordered = findings.assign(_key=keys, _rank=rank).sort_values("_rank", kind="stable")
+    first = ordered[listed.reindex(ordered.index)].groupby("_key")["finding_id"].first()
+    cause = keys.map(first)
+    on_value = findings["indicator"].notna() & findings["year"].notna()
+    return cause.where(on_value & cause.notna(), findings["finding_id"])
 
 
 def finding_states(findings: pd.DataFrame, log: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Findings plus ``state`` (open | explained), the latest ``answer`` and its ``note``, the
     date the finding was first ``sent``, and whether it ``withholds`` its value."""
     answers = current(log).set_index("finding_id")
-    joined = answers.reindex(findings["finding_id"])
+    cause = root_causes(findings, policy)
+    own = answers.reindex(findings["finding_id"]).set_axis(findings.index)
+    joined = answers.reindex(cause).set_axis(findings.index)
+    answered = own["decision"].notna()
+    joined[answered] = own[answered]
     closed = joined["closed"].fillna(False).astype(bool).to_numpy()
     out = findings.assign(
         state=pd.Series(closed, index=findings.index).map({True: "explained", False: "open"}),
         answer=joined["decision"].fillna("").to_numpy(object),
         note=joined["note"].fillna("").to_numpy(object),
-        sent=joined["sent"].to_numpy(),
+        sent=own["sent"].to_numpy(),
+        cause=cause.to_numpy(object),
     )
     holds = policy.withholds(out["rule_id"], out["severity"])
     released = closed & policy.releases(out["rule_id"])

@@ -36,6 +36,7 @@ def record_sent(store: Path, findings: pd.DataFrame, log: pd.DataFrame, source: 
 def query_status(states: pd.DataFrame, economies: list[str], today: pd.Timestamp) -> pd.DataFrame:
     """Per economy: queries sent, answered, accepted (closed), outstanding, days since sent."""
     queries = queried(states).drop_duplicates("finding_id")
+    queries = queries[queries["sent"].notna()]
     outstanding = queries["state"] == "open"
     sent_at = pd.to_datetime(queries["sent"]).where(outstanding)
     frame = queries.assign(
