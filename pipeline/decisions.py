@@ -71,9 +71,10 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     if bad or out["decision"].isna().any() or out["finding_id"].isna().any():
         raise ValueError(f"decisions need a finding id and one of {', '.join(DECISIONS)}: {bad}")
     now = pd.Timestamp(datetime.now(UTC).replace(tzinfo=None))
-    out["when"] = pd.to_datetime(out["when"]).fillna(now).astype("datetime64[us]")
+    when = pd.to_datetime(out["when"]).astype("datetime64[us]")
+    out["when"] = when.where(when.notna(), now.as_unit("us"))
     for column in ("who", "note", "source"):
-        out[column] = out[column].fillna("").astype(str)
+        out[column] = out[column].astype(object).fillna("").astype(str)
     return out
 
 
