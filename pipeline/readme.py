@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.paths import ROOT, SCHEMAS
+from pipeline.findings import EXIT_USAGE
+from pipeline.paths import CHECKOUT, SCHEMAS
 
 
 def _markdown(frame: pd.DataFrame) -> str:
@@ -80,7 +81,10 @@ def render(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """``ictstats docs``: regenerate README tables, or with --check report staleness."""
-    path = ROOT / "README.md"
+    if CHECKOUT is None:
+        print("ictstats docs: the README is regenerated in a repository checkout only")
+        return EXIT_USAGE
+    path = CHECKOUT / "README.md"
     current = path.read_text(encoding="utf-8")
     fresh = render(current)
     if args.check:

@@ -2,7 +2,7 @@
 
 Every table is written twice — Parquet for machines, CSV for people and spreadsheets — and
 each write goes through a temporary file and an atomic rename, so an interrupted run never
-leaves half a table behind (issue #7). Stages never write files themselves; the CLI and
+leaves half a table behind. Stages never write files themselves; the CLI and
 publish hand their returned frames to these functions.
 """
 
@@ -52,10 +52,42 @@ def write_text(text: str, path: Path) -> Path:
     return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
 
 
+class MissingInputError(FileNotFoundError):
+    """A stage's input table is absent; the message names the command that writes it."""
+
+
+#: Stage folder under ``processed/`` → the command that writes it.
+PRODUCERS = {
+    "ingest": "ictstats ingest",
+    "validate": "ictstats validate",
+    "index": "ictstats index --edition EDITION",
+    "uncertainty": "ictstats uncertainty --edition EDITION",
+    "sdg": "ictstats sdg",
+    "publication": "ictstats publish",
+}
+
+
+def producer_of(directory: Path) -> str:
+    """The command that writes tables into ``directory`` (a stage folder or one below it)."""
+    for part in (directory.name, directory.parent.name):
+        if part in PRODUCERS:
+            return PRODUCERS[part]
+    return "ictstats run"
+
+
 def read_table(directory: Path, name: str) -> pd.DataFrame:
-    """Read a table written by :func:`write_table` (Parquet preferred)."""
+    """Read a table written by :func:`write_table` (Parquet preferred).
+
+    Raises :class:`MissingInputError` when neither file exists, naming the command that produces the
+    table, so that a statistician who runs a stage out of order learns what to run first.
+    """
     directory = Path(directory)
-    parquet = directory / f"{name}.parquet"
+    parquet, csv = directory / f"{name}.parquet", directory / f"{name}.csv"
     if parquet.exists():
         return pd.read_parquet(parquet)
-    return pd.read_csv(directory / f"{name}.csv")
+    if csv.exists():
+        return pd.read_csv(csv)
+    raise MissingInputError(
+        f"no {name} table in {directory} (it is written by `{producer_of(directory)}`, "
+        "or by `ictstats run`)"
+    )

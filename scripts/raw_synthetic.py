@@ -1,6 +1,6 @@
 """Synthetic breakdowns for the shipped returns (used by build_raw.py; see raw/README.md).
 
-No public source in ``../shared/`` has breakdowns by sex, age, area, ICT skill, speed tier or
+No public source in ``data/sources/`` has breakdowns by sex, age, area, ICT skill, speed tier or
 technology for 2021–2023, nor households with a computer (HH4). These are made up, but
 consistent with the published totals so that validation rules pass on clean returns:
 percentages split into groups whose weighted mean is the total (female and male bracket it),

@@ -1,7 +1,7 @@
 """SDMX-CSV against the SDG data structure definition v1.4 (issue #6, item 4).
 
 The DSD is parsed with the standard library from ``tests/data/sdg/SDG_DSD_1.4.xml.gz`` (a
-gzip of ../shared/reference/itu/sdmx/SDG_DSD_1.4_from_Tajstat_2021-06-24.xml, see
+gzip of data/sources/sdg_dsd/SDG_DSD_1.4_from_Tajstat_2021-06-24.xml, see
 PROVENANCE.md): column order, every dimension and coded attribute value, and the shipped code
 maps in schemas/sdg/sdmx.toml are checked against its code lists.
 """

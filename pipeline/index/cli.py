@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline import reference
+from pipeline import choices, reference
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
@@ -29,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="compute an ICT Development Index edition (scores, normalised values, weights)",
         description="Compute an index edition defined in schemas/indices/<edition>.toml.",
     )
-    parser.add_argument("--edition", help="edition name, e.g. idi_2024 (see --list)")
+    parser.add_argument(
+        "--edition", type=choices.edition, help="edition name, e.g. idi_2024 (see --list)"
+    )
     parser.add_argument("--year", type=int, help="data year to compute (default: every year)")
     parser.add_argument("--processed", type=Path, default=PROCESSED, help="processed/ folder")
     parser.add_argument("--list", action="store_true", help="list the shipped editions")
@@ -51,9 +53,6 @@ def run(args: argparse.Namespace) -> int:
         return _list()
     if not args.edition:
         print("ictstats index: give --edition NAME or --list", file=sys.stderr)
-        return EXIT_USAGE
-    if args.edition not in available_editions():
-        print(f"ictstats index: unknown edition {args.edition!r}", file=sys.stderr)
         return EXIT_USAGE
     try:
         methodology = load(edition_path(args.edition))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import progress
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from pipeline.paths import PROCESSED, RAW, SCHEMAS
 from pipeline.progress import say
@@ -24,7 +25,7 @@ from pipeline.publish.bundle import load_bundle
 from pipeline.publish.manifest import StageRecord, build_manifest, manifest_json
 from pipeline.publish.publication import Publication, publish
 from pipeline.publish.staging import staged
-from pipeline.publish.summary import summary
+from pipeline.publish.summary import failure_json, summary, summary_json
 from pipeline.store import atomic_write, write_table, write_text
 
 
@@ -45,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=plan.UNCERTAINTY_N,
         help="uncertainty base sample size (default: %(default)s; see ictstats uncertainty)",
+    )
+    run_parser.add_argument(
+        "--json", action="store_true", help="print the run summary as JSON on stdout"
     )
     run_parser.set_defaults(handler=handle_run)
     pub = subparsers.add_parser(
@@ -153,9 +157,13 @@ def handle_run(args: argparse.Namespace) -> int:
             write_text(manifest_json(manifest), staging / "manifest.json")
     except plan.StageError as error:
         cause = error.__cause__
-        if cause is not None:
+        if cause is not None and progress.LEVEL >= progress.VERBOSE:
             traceback.print_exception(cause, file=sys.stderr)
         print(f"ictstats run: {error}; previous outputs left unchanged", file=sys.stderr)
+        if args.json:
+            print(failure_json(str(error), time.perf_counter() - start))
         return EXIT_USAGE
-    print(summary(manifest, processed, time.perf_counter() - start))
+    render = summary_json if args.json else summary
+    if args.json or progress.LEVEL >= progress.NORMAL:
+        print(render(manifest, processed, time.perf_counter() - start))
     return code

@@ -7,7 +7,7 @@ instead of the screen; its stderr stays on the screen and its closing notes ther
 validate and uncertainty report on stderr) are copied to the log too, without the progress.
 Which stages run, with which method and parameters, is decided by :func:`first_steps`,
 :func:`index_steps` (each edition whose reference year is in the data) and
-:func:`last_steps`, and recorded in the manifest (issue #7).
+:func:`last_steps`, and recorded in the manifest.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from pipeline import progress
 from pipeline.findings import EXIT_USAGE
-from pipeline.progress import say
+from pipeline.progress import PROGRESS_LINE, say
 from pipeline.publish import counts
 from pipeline.publish.manifest import StageRecord
 
-#: Base sample size of the uncertainty analysis in a full run ("modest N", issue #7 brief);
+#: Base sample size of the uncertainty analysis in a full run (a modest N keeps a run short);
 #: ``ictstats uncertainty --edition E`` alone uses the design's own N.
 UNCERTAINTY_N = 64
 
@@ -62,10 +63,18 @@ class _Tee(io.StringIO):
     def flush(self) -> None:
         self.stream.flush()
 
+    def isatty(self) -> bool:
+        """Progress follows the real stderr: rewritten in place only on a terminal."""
+        return self.stream.isatty()
+
     def notes(self) -> str:
-        """The lines written, without the ``\\r``-rewritten progress counters."""
+        """The lines written, without the progress counters (rewritten or plain)."""
         lines = self.getvalue().split("\n")
-        return "".join(f"{line}\n" for line in lines if line and "\r" not in line)
+        return "".join(
+            f"{line}\n"
+            for line in lines
+            if line and "\r" not in line and not PROGRESS_LINE.match(line)
+        )
 
 
 def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> StageRecord:
@@ -73,13 +82,18 @@ def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> Stag
     count outputs."""
     say(f"run: {step.stage} {' '.join(step.argv[1:])}")
     args = parser.parse_args(step.argv)
-    buffer, errors = io.StringIO(), _Tee(sys.stderr)
+    # With -q the screen stays silent but the log still gets every closing note.
+    quiet = progress.LEVEL == progress.QUIET
+    buffer, errors = io.StringIO(), _Tee(io.StringIO() if quiet else sys.stderr)
     start = time.perf_counter()
     try:
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
+            progress.set_level(progress.NORMAL if quiet else progress.LEVEL)
             code = int(args.handler(args))
     except Exception as error:
         raise StageError(f"{step.stage} crashed ({type(error).__name__}: {error})") from error
+    finally:
+        progress.set_level(progress.QUIET if quiet else progress.LEVEL)
     seconds = round(time.perf_counter() - start, 2)
     log = staging / "logs" / f"{step.stage}.txt"
     log.parent.mkdir(parents=True, exist_ok=True)

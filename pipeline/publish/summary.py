@@ -1,4 +1,4 @@
-"""The one-screen summary ``ictstats run`` prints at the end (issue #7 closing note).
+"""The one-screen summary ``ictstats run`` prints at the end, or its JSON form (``--json``).
 
 Per stage: seconds and counts; then the main outputs with their sizes and the exit code, all
 taken from the manifest so the screen and the file never disagree.
@@ -6,6 +6,7 @@ taken from the manifest so the screen and the file never disagree.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,26 @@ def summary(manifest: dict[str, Any], processed: Path, seconds: float) -> str:
         + (" (error findings: see processed/validate/)" if manifest["exit_code"] == 1 else ""),
     ]
     return "\n".join(lines)
+
+
+def summary_json(manifest: dict[str, Any], processed: Path, seconds: float) -> str:
+    """The run summary as JSON for scripts: stages with counts, seconds and exit codes."""
+    stages = [
+        {key: stage.get(key) for key in ("stage", "seconds", "exit_code", "counts")}
+        for stage in manifest["stages"]
+    ]
+    outputs = manifest["outputs"].values()
+    document = {
+        "version": manifest["version"],
+        "processed": str(processed),
+        "exit_code": manifest["exit_code"],
+        "seconds": round(seconds, 2),
+        "stages": stages,
+        "outputs": {"files": len(outputs), "bytes": sum(v["bytes"] for v in outputs)},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def failure_json(error: str, seconds: float) -> str:
+    """The JSON summary of a run that stopped (exit code 2, nothing replaced)."""
+    return json.dumps({"exit_code": 2, "seconds": round(seconds, 2), "error": error}, indent=2)

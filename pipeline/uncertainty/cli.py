@@ -5,7 +5,7 @@ as ``ictstats index`` does (:func:`pipeline.index.engine.compute_edition`), then
 assumptions of ``schemas/indices/<edition>.uncertainty.toml`` and writes
 ``processed/uncertainty/<edition>/ranks``, ``sensitivity`` (Parquet + CSV, ARCHITECTURE.md),
 ``rank_intervals.png`` and ``sensitivity.png``. ``--edition coinr_asem`` runs COINr's ASEM
-example from the shared reference data instead (the issue #5 peer comparison).
+example shipped in ``schemas/examples/coinr_asem/`` instead (the peer comparison with COINr).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline import reference
+from pipeline import choices, reference
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from pipeline.index.engine import compute_edition
-from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
+from pipeline.index.methodology import MethodologyError, edition_path, load
 from pipeline.paths import PROCESSED
 from pipeline.progress import say
 from pipeline.store import atomic_write, write_table
@@ -38,7 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="rank intervals and sensitivity indices of an index edition",
         description="Vary the assumptions in schemas/indices/<edition>.uncertainty.toml.",
     )
-    parser.add_argument("--edition", required=True, help="edition name, e.g. idi_2024")
+    parser.add_argument(
+        "--edition",
+        required=True,
+        type=choices.edition_or(ASEM),
+        help=f"edition name, e.g. idi_2024, or {ASEM} (COINr's example)",
+    )
     parser.add_argument(
         "--n", type=int, help="base sample size N (rounded up to a power of 2; default: design)"
     )
@@ -80,9 +85,6 @@ def _write(result: Result, out: Path, edition: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``ictstats uncertainty``; returns the exit code."""
-    if args.edition != ASEM and args.edition not in available_editions():
-        print(f"ictstats uncertainty: unknown edition {args.edition!r}", file=sys.stderr)
-        return EXIT_USAGE
     if args.n is not None and args.n < 2:
         print("ictstats uncertainty: --n must be at least 2", file=sys.stderr)
         return EXIT_USAGE

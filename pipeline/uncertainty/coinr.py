@@ -1,8 +1,8 @@
 """COINr's ASEM example (51 economies, 49 indicators, 4 levels) as an :class:`IndexModel`.
 
-This is the peer-comparison case of issue #5: COINr 1.1.14 measures 84–87 ms per replication
-on it. The nominal pipeline follows ``build_example_coin()`` in COINr 1.1.14
-(R/examples.R): ``Denominate`` by the metadata's denominators, ``Impute`` with
+This is the peer-comparison case for the uncertainty engine: COINr 1.1.14 measures
+84–87 ms per replication on it. The nominal pipeline follows ``build_example_coin()`` in
+COINr 1.1.14 (R/examples.R): ``Denominate`` by the metadata's denominators, ``Impute`` with
 ``i_mean_grp`` by ``EurAsia_group``, ``Treat`` with the default skew/kurtosis rule and
 ``winmax = 5``, ``Normalise`` min-max to [0, 100], ``Aggregate`` by weighted arithmetic
 mean. COINr's ``Screen(dat_thresh = 0.9)`` step runs on the imputed set, where every unit has
@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.paths import ROOT
+from pipeline.paths import SCHEMAS
 from pipeline.uncertainty.model import IndexModel, MethodStep, Node
 
-#: Where the shared reference copy of COINr's example data lives (read-only).
-COINR_REFERENCE = ROOT.parent / "shared" / "reference" / "coinr"
+#: COINr's example data, shipped with the methodology (provenance in its SOURCES.md).
+COINR_REFERENCE = SCHEMAS / "examples" / "coinr_asem"
 GROUP = "EurAsia_group"
 
 

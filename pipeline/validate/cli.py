@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import decisions
+from pipeline import choices, decisions
 from pipeline.decisions import store_path
 from pipeline.findings import EXIT_USAGE, concat_findings, exit_code
 from pipeline.paths import PROCESSED, RAW
@@ -38,7 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--processed", type=Path, default=PROCESSED, help="processed/ folder")
     parser.add_argument("--raw", type=Path, default=RAW, help="raw/ folder (for report copies)")
     parser.add_argument("--lang", choices=LANGUAGES, help="message language for every economy")
-    parser.add_argument("--economy", nargs="+", metavar="ISO3", help="validate these only")
+    parser.add_argument(
+        "--economy", nargs="+", type=choices.economy, metavar="ISO3", help="validate these only"
+    )
     parser.add_argument("--previous", type=Path, help="earlier vintage (table or long CSV)")
     parser.add_argument("--no-reports", action="store_true", help="skip per-economy workbooks")
     parser.add_argument("--store", type=Path, help="store of record (decisions log)")

@@ -1,7 +1,7 @@
-"""Rebuild the SDG test extracts in this folder from ../shared/reference (see PROVENANCE.md).
+"""Rebuild the SDG test extracts in this folder from data/sources/ (see PROVENANCE.md).
 
 Run from the repository root: ``python tests/data/sdg/make_extracts.py``. Deterministic; the
-outputs are committed so the tests do not need the shared folder.
+outputs are committed so the tests read only small extracts.
 """
 
 from __future__ import annotations
@@ -52,9 +52,7 @@ def wb_population() -> pd.DataFrame:
 
 
 def datahub_fixed_broadband() -> pd.DataFrame:
-    frame = pd.read_csv(
-        SOURCES / "itu_datahub_2025-12" / "fixed_broadband_subscriptions.csv"
-    )
+    frame = pd.read_csv(SOURCES / "itu_datahub_2025-12" / "fixed_broadband_subscriptions.csv")
     wide = frame.pivot_table(
         index=["entityIso", "dataYear"], columns="seriesCode", values="dataValue", aggfunc="first"
     ).dropna()
