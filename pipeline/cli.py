@@ -22,6 +22,7 @@ from pipeline.findings import EXIT_USAGE
 COMMAND_MODULES = (
     "pipeline.example",
     "pipeline.ingest.cli",
+    "pipeline.record.cli",
     "pipeline.validate.cli",
     "pipeline.validate.answers_cli",
     "pipeline.index.cli",

@@ -4,6 +4,12 @@ One row is one value an economy reported (or ictstats derived) for one year, ind
 combination of breakdowns, with the flags that travel with it and the cell it came from, so
 any published number can be traced back to ``source_file``/``sheet``/``cell``.
 Breakdown dimensions use ``_T`` for "total / no breakdown", as SDMX does.
+
+Ingest adds three vintage columns (:data:`VINTAGE_COLUMNS`): the collection ``round`` the
+return belongs to, the ISO date it was ``submitted`` (the date its values became known; ``""``
+when undated) and the ``submission`` (first 16 hex digits of the file's SHA-256). Because
+economies revise earlier years, the ingested table (:data:`INGESTED_SCHEMA`) may hold one row
+per key *per submission*; :func:`pipeline.vintage.as_of` picks the value known at a date.
 """
 
 from __future__ import annotations
@@ -41,38 +47,66 @@ OBSERVATION_COLUMNS = (
     "cell",
 )
 
+#: Where a value was submitted: its collection round, the date it became known, the file hash.
+VINTAGE_COLUMNS = ("round", "submitted", "submission")
+INGESTED_COLUMNS = (*OBSERVATION_COLUMNS, *VINTAGE_COLUMNS)
+#: One value per key and vintage: the same key may be re-reported in a later round or re-submission.
+VINTAGE_KEY = (*KEY, "round", "submitted")
+
+ISO_DATE_OR_EMPTY = r"^(\d{4}-\d{2}-\d{2})?$"
+SUBMISSION_OR_EMPTY = r"^([0-9a-f]{16})?$"
+
+COLUMNS: dict[str, pa.Column] = {
+    "economy": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+    "year": pa.Column("int64", pa.Check.in_range(1960, 2100)),
+    "indicator": pa.Column(str),
+    **{name: pa.Column(str, pa.Check.isin(categories)) for name, categories in DIMENSIONS.items()},
+    "value": pa.Column(
+        float, pa.Check(lambda s: ~s.isin([float("inf"), float("-inf")]), name="finite")
+    ),
+    "unit": pa.Column(str),
+    "estimate": pa.Column(bool),
+    "break_in_series": pa.Column(bool),
+    "footnote": pa.Column(str),
+    "kind": pa.Column(str, pa.Check.isin(["admin", "household", "external", "derived"])),
+    "source_file": pa.Column(str),
+    "sheet": pa.Column(str),
+    "cell": pa.Column(str),
+}
+
+
+def _vintage_columns(required: bool) -> dict[str, pa.Column]:
+    return {
+        "round": pa.Column(str, required=required),
+        "submitted": pa.Column(str, pa.Check.str_matches(ISO_DATE_OR_EMPTY), required=required),
+        "submission": pa.Column(str, pa.Check.str_matches(SUBMISSION_OR_EMPTY), required=required),
+    }
+
+
+#: One value per key (any table a stage computes from; vintage columns may travel along).
 OBSERVATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "economy": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
-        "year": pa.Column("int64", pa.Check.in_range(1960, 2100)),
-        "indicator": pa.Column(str),
-        **{
-            name: pa.Column(str, pa.Check.isin(categories))
-            for name, categories in DIMENSIONS.items()
-        },
-        "value": pa.Column(
-            float, pa.Check(lambda s: ~s.isin([float("inf"), float("-inf")]), name="finite")
-        ),
-        "unit": pa.Column(str),
-        "estimate": pa.Column(bool),
-        "break_in_series": pa.Column(bool),
-        "footnote": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(["admin", "household", "external", "derived"])),
-        "source_file": pa.Column(str),
-        "sheet": pa.Column(str),
-        "cell": pa.Column(str),
-    },
+    {**COLUMNS, **_vintage_columns(required=False)},
     strict=True,
     ordered=True,
     coerce=True,
     unique=list(KEY),
 )
 
+#: What ingest writes: every value of every submission, one per key and vintage.
+INGESTED_SCHEMA = pa.DataFrameSchema(
+    {**COLUMNS, **_vintage_columns(required=True)},
+    strict=True,
+    ordered=True,
+    coerce=True,
+    unique=list(VINTAGE_KEY),
+)
 
-def empty_observations() -> pd.DataFrame:
-    """An observation table with no rows."""
-    return OBSERVATION_SCHEMA.validate(
-        pd.DataFrame({c: pd.Series(dtype=object) for c in OBSERVATION_COLUMNS}).astype(
+
+def empty_observations(columns: tuple[str, ...] = OBSERVATION_COLUMNS) -> pd.DataFrame:
+    """An observation table with no rows (pass :data:`INGESTED_COLUMNS` for ingest's table)."""
+    schema = INGESTED_SCHEMA if "submission" in columns else OBSERVATION_SCHEMA
+    return schema.validate(
+        pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
             {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
         )
     )

@@ -239,7 +239,8 @@ def _write_one(
     if defect == "legacy-xls":
         path.write_bytes(OLE_MAGIC + bytes(1536 - len(OLE_MAGIC)))
         return
-    write_questionnaire(path, economy, YEARS, kind, values.rename(columns={"note": "footnote"}))
+    values = values.rename(columns={"note": "footnote"})
+    write_questionnaire(path, economy, YEARS, kind, values, collection_round="")
     if defect in BOOK_FLAWS:
         book = load_workbook(path)
         cached = BOOK_FLAWS[defect](book) or []

@@ -5,6 +5,7 @@ files are reported) and every long CSV in ``raw/`` into one observation table
 (:data:`pipeline.observations.OBSERVATION_SCHEMA`) and one findings table (stage ``ingest``).
 Reading a file never raises: a broken file is one finding and the batch goes on. Cells of all
 files are interpreted together so the number parsing and checks run vectorised over the batch.
+Each return's collection round, submission date and hash come from :mod:`pipeline.ingest.rounds`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from pipeline.ingest.cells import interpret
 from pipeline.ingest.duplicates import resolve_duplicates
 from pipeline.ingest.longcsv import read_long_csv
 from pipeline.ingest.pending import realise
+from pipeline.ingest.rounds import Rounds, header_round
 from pipeline.ingest.valuecells import value_cells
 from pipeline.ingest.workbook import WorkbookRead, economy_from_name, read_workbook
-from pipeline.observations import KEY, OBSERVATION_SCHEMA, empty_observations
+from pipeline.observations import (
+    INGESTED_COLUMNS,
+    INGESTED_SCHEMA,
+    VINTAGE_KEY,
+    empty_observations,
+)
 from pipeline.progress import progress
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
@@ -35,11 +42,15 @@ CHUNK_SHEETS = 600
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What ingest returns: the observation table and the findings table."""
+    """What ingest returns: the observation table, the findings table and the returns read."""
 
     observations: pd.DataFrame
     findings: pd.DataFrame
     files: int = 0
+    #: One row per return: source_file, round, submitted, submission, sha256.
+    submissions: pd.DataFrame | None = None
+    #: One row per declared collection round: round, name, closed.
+    rounds: pd.DataFrame | None = None
 
 
 def return_files(raw_dir: Path) -> list[Path]:
@@ -67,12 +78,17 @@ def known_economies() -> set[str] | None:
         return None
 
 
+def source_name(path: Path, root: Path) -> str:
+    """A return's ``source_file``: its path relative to the raw folder (else its name)."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def read_file(path: Path, root: Path, known: set[str] | None) -> WorkbookRead:
     """Cells and findings of one return, by file type."""
-    try:
-        source_file = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        source_file = Path(path).name
+    source_file = source_name(path, root)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_long_csv(path, source_file, known)
     return read_workbook(path, source_file, known)
@@ -114,12 +130,14 @@ def ingest_paths(
     """
     paths = list(paths)
     known = known_economies() if known is None else known
-    reads = (read_file(Path(path), root, known) for path in paths)
+    reads = ((Path(path), read_file(Path(path), root, known)) for path in paths)
     if show_progress:
         reads = progress(reads, total=len(paths), label="ingest")
-    produced, findings, plans, cells = [], [], [], []
-    for path, read in zip(paths, reads, strict=True):
-        findings.extend(_owned(read, Path(path), known))
+    rounds = Rounds(root)
+    produced, findings, plans, cells = [], [*rounds.findings], [], []
+    for path, read in reads:
+        findings.extend(rounds.record(path, source_name(path, root), header_round(read.plans)))
+        findings.extend(_owned(read, path, known))
         plans.extend(plan for plan in read.plans if plan.economy)
         cells.extend([read.cells] if not read.cells.empty else [])
         if len(plans) + len(cells) >= CHUNK_SHEETS:
@@ -127,16 +145,17 @@ def ingest_paths(
             produced, findings, plans, cells = [*produced, *made], [*findings, *found], [], []
     made, found = interpret_batch(plans, cells)
     produced, findings = [*produced, *made], [*findings, *found]
-    observations = empty_observations()
+    observations = empty_observations(INGESTED_COLUMNS)
     if produced:
         observations, duplicate_findings = resolve_duplicates(
-            pd.concat(produced, ignore_index=True)
+            rounds.attach(pd.concat(produced, ignore_index=True))
         )
         findings.extend(duplicate_findings)
-        observations = OBSERVATION_SCHEMA.validate(
-            observations.sort_values([*KEY], kind="stable").reset_index(drop=True)
+        observations = INGESTED_SCHEMA.validate(
+            observations.sort_values([*VINTAGE_KEY], kind="stable").reset_index(drop=True)
         )
-    return IngestResult(observations, realise(findings), files=len(paths))
+    findings = realise(findings)
+    return IngestResult(observations, findings, len(paths), rounds.table(), rounds.declared())
 
 
 def ingest_folder(raw_dir: Path, known: set[str] | None = None, **options: bool) -> IngestResult:

@@ -2,8 +2,9 @@
 
 ``template`` writes a blank questionnaire for one economy; ``ingest`` reads every return in a
 raw folder and writes ``<processed>/ingest/observations.{parquet,csv}`` and
-``findings.{parquet,csv}``, printing a summary. Exit codes: 0 ok, 1 error findings, 2 usage or
-IO error (such as a missing raw folder).
+``findings.{parquet,csv}``, printing a summary, then appends the new submissions to the store
+of record beside ``processed/`` (:mod:`pipeline.record`). Exit codes: 0 ok, 1 error findings,
+2 usage or IO error (such as a missing raw folder).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pipeline.findings import EXIT_OK, EXIT_USAGE, exit_code
 from pipeline.ingest import WORKBOOK_SUFFIXES, IngestResult, ingest_paths, return_files
 from pipeline.ingest.layout import KINDS
 from pipeline.ingest.template import write_questionnaire
-from pipeline.paths import PROCESSED, RAW
+from pipeline.paths import PROCESSED, RAW, STORE
 from pipeline.progress import say
+from pipeline.record import record_ingest
 from pipeline.store import write_table
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -41,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     template.add_argument(
         "--years-back", type=int, default=1, help="earlier years to include (default: %(default)s)"
     )
+    template.add_argument(
+        "--round", dest="collection_round", help="collection round (default: the year after --year)"
+    )
     template.set_defaults(handler=handle_template)
     ingest = subparsers.add_parser(
         "ingest",
@@ -59,6 +64,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=PROCESSED,
         help="processed folder (default: %(default)s)",
     )
+    ingest.add_argument(
+        "--store",
+        type=Path,
+        help=f"store of record folder (default: {STORE}, or store/ beside a given --output)",
+    )
     ingest.set_defaults(handler=handle_ingest)
 
 
@@ -70,7 +80,10 @@ def handle_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     years = range(args.year - args.years_back, args.year + 1)
     output = args.output or Path(f"{economy}_{args.year}_{args.kind}.xlsx")
-    print(write_questionnaire(output, economy, years, args.kind))
+    written = write_questionnaire(
+        output, economy, years, args.kind, collection_round=args.collection_round
+    )
+    print(written)
     return EXIT_OK
 
 
@@ -101,4 +114,18 @@ def handle_ingest(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 120):
         print(summary(result, files))
     say(f"wrote {target}/observations.* and findings.*")
+    store = args.store or (STORE if Path(args.output) == PROCESSED else output_store(args.output))
+    added = record_ingest(result, store, args.raw)
+    if added.vintage is None:
+        say(f"store {store}: nothing new (every return already recorded)")
+    else:
+        say(
+            f"store {store}: vintage {added.vintage} adds {added.submissions} submission(s), "
+            f"{added.observations} observation(s), {added.superseded} superseding an earlier one"
+        )
     return exit_code(result.findings)
+
+
+def output_store(output: Path) -> Path:
+    """The store beside a processed folder (``ictstats run`` ingests into a staging sibling)."""
+    return Path(output).resolve().parent / "store"

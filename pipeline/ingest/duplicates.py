@@ -4,7 +4,8 @@ A key (economy, year, indicator, breakdowns) may appear twice — two rows of on
 sheets, or two files for one economy. When the copies agree, the first (in file, sheet and
 cell order) is kept and the others are reported for information. When they disagree, no value
 can be chosen without asking the economy, so none is used and every copy is reported as an
-error at its own cell.
+error at its own cell. Copies count as duplicates only within one collection round and
+submission date: a later round or a dated re-submission is a revision, kept beside the first.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest.pending import pending
-from pipeline.observations import KEY
+from pipeline.observations import VINTAGE_KEY
 
 CONTEXT = ["economy", "year", "indicator", "source_file", "sheet", "cell"]
 
 
 def resolve_duplicates(observations: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Observations with duplicates resolved, and the findings that explain how."""
-    keys = list(KEY)
+    keys = [key for key in VINTAGE_KEY if key in observations]
     repeated = observations.duplicated(keys, keep=False)
     if not repeated.any():
         return observations, []

@@ -9,6 +9,7 @@ part 4: "ingest reads exactly that layout"). Every data sheet looks like this::
     A4  Questionnaire     B4  admin
     A5  Reference year    B5  2024
     A6  Unit multiplier   B6  units | thousands | millions
+    A7  Collection round  B7  2025   (optional: older workbooks without it still read)
     A8  Code | Indicator | Unit | Sex | Age | Area | Speed | Technology | Skill |
         2023 | 2023 status | 2024 | 2024 status | Note
     A9… one row per indicator and breakdown category (total row first)
@@ -36,6 +37,7 @@ BLOCK_LABELS: dict[str, str] = {
     "questionnaire": "kind",
     "reference year": "reference_year",
     "unit multiplier": "multiplier",
+    "collection round": "round",
 }
 BLOCK_ROWS = {
     "economy": ("Economy (ISO3)", 2),
@@ -43,6 +45,7 @@ BLOCK_ROWS = {
     "kind": ("Questionnaire", 4),
     "reference_year": ("Reference year", 5),
     "multiplier": ("Unit multiplier", 6),
+    "round": ("Collection round", 7),
 }
 
 #: Unit multipliers a sheet may declare. They scale counts only: units starting with "%" are

@@ -53,6 +53,8 @@ INSTRUCTIONS = (
     *(f"{name}: {', '.join(categories)}" for name, categories in DIMENSIONS.items()),
     "_T means total (no breakdown).",
 )
+#: Added after item 7 when the header block names the collection round.
+ROUND_INSTRUCTION = "8. Collection round (cell B7): the round this return answers; keep it as sent."
 
 
 def _block_rows(codes: pd.Index, breakdowns: pd.Series) -> list[tuple[str, dict[str, str]]]:
@@ -96,6 +98,8 @@ def _extra_rows(prefill: pd.DataFrame, known: set[tuple[str, ...]], code: str) -
 def _write_header_block(sheet: Worksheet, title: str, block: dict[str, object]) -> None:
     sheet.cell(row=layout.TITLE_ROW, column=1, value=title).font = Font(bold=True, size=13)
     for key, (label, row) in layout.BLOCK_ROWS.items():
+        if key == "round" and not block[key]:
+            continue
         sheet.cell(row=row, column=1, value=label).font = BOLD
         sheet.cell(row=row, column=2, value=block[key])
     multiplier = DataValidation(type="list", formula1='"units,thousands,millions"')
@@ -151,6 +155,7 @@ def write_questionnaire(
     years: Sequence[int],
     kind: str,
     values: pd.DataFrame | None = None,
+    collection_round: str | None = None,
 ) -> Path:
     """Write a questionnaire workbook for ``economy`` and ``years`` of questionnaire ``kind``.
 
@@ -158,7 +163,10 @@ def write_questionnaire(
     year, indicator, sex, age, area, speed, technology, skill (missing dims = '_T'), value, and
     optional estimate (bool), break_in_series (bool), footnote (str). Values of other
     economies, years or questionnaires, and missing values, are left out. Numbers are stored
-    with 16 significant digits (openpyxl; Excel itself keeps 15). Returns ``path``.
+    with 16 significant digits (openpyxl; Excel itself keeps 15). ``collection_round`` goes
+    to the header block (default: the year after the reference year, since ITU collects the
+    data of year t in a round run in year t + 1; ``""`` leaves the round row out, as in
+    workbooks made before rounds). Returns ``path``.
     """
     if kind not in layout.KINDS:
         raise ValueError(f"kind must be one of {layout.KINDS}, not {kind!r}")
@@ -173,11 +181,15 @@ def write_questionnaire(
         "kind": kind,
         "reference_year": years[-1],
         "multiplier": "units",
+        "round": str(years[-1] + 1) if collection_round is None else str(collection_round),
     }
     book = Workbook()
     intro = book.active
     intro.title = layout.INSTRUCTIONS_SHEET
-    for row, text in enumerate(INSTRUCTIONS, start=1):
+    lines = list(INSTRUCTIONS)
+    if block["round"]:
+        lines.insert(INSTRUCTIONS.index("Breakdown codes") - 1, ROUND_INSTRUCTION)
+    for row, text in enumerate(lines, start=1):
         line = text.format(kind=kind, name=name, economy=economy, year=years[-1])
         intro.cell(row=row, column=1, value=line)
     intro["A1"].font = Font(bold=True, size=13)
