@@ -1,7 +1,7 @@
 """The decisions log: what focal points answered and statisticians decided about each finding.
 
 A finding's answer must outlive the run that raised it, so decisions are kept in the store of
-record (the DuckDB file ``<workdir>/store/ictstats.duckdb``, table ``decisions``) and joined
+record (:mod:`pipeline.record`: ``<workdir>/store/ictstats.duckdb``, table ``decisions``) and joined
 to the findings of every later run through the stable ``finding_id``
 (:func:`pipeline.findings.finding_ids`). The log is append-only: the latest row of a finding
 is its current state, earlier rows are its history.
@@ -20,39 +20,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.paths import PROCESSED, STORE
+from pipeline.record.schema import connect, store_file
+
 DECISIONS = ("sent", "confirm", "correct", "other", "accept", "reject")
 #: Decisions that close a finding: the value stands as reported, with its explanation.
 CLOSING = ("confirm", "accept")
 #: Decisions that are answers (everything but the record of sending the report).
 ANSWERS = tuple(d for d in DECISIONS if d != "sent")
 COLUMNS = ("finding_id", "decision", "who", "when", "note", "source")
-STORE_FILE = "ictstats.duckdb"
-
-_CREATE = (
-    "CREATE TABLE IF NOT EXISTS decisions (finding_id VARCHAR NOT NULL, decision VARCHAR NOT"
-    ' NULL, who VARCHAR, "when" TIMESTAMP NOT NULL, note VARCHAR, source VARCHAR)'
-)
 
 
 def store_path(processed: Path) -> Path:
-    """The store of record next to a ``processed/`` folder (both live in the work folder)."""
-    return Path(processed).resolve().parent / "store" / STORE_FILE
+    """The store of record folder for a ``processed/`` folder: :data:`pipeline.paths.STORE`
+    for the default one, else ``store/`` beside it (as ``ictstats ingest`` chooses)."""
+    if Path(processed).resolve() == PROCESSED.resolve():
+        return STORE
+    return Path(processed).resolve().parent / "store"
 
 
 @contextmanager
-def _connect(path: Path, read_only: bool = False) -> Iterator[object]:
-    """A DuckDB connection to the store, the ``decisions`` table created when absent."""
-    import duckdb
-
-    path = Path(path)
-    if read_only and not path.exists():
+def _connect(store: Path, read_only: bool = False) -> Iterator[object]:
+    """A connection to the store (its tables created when writable); None when a read-only
+    open finds no store yet (no decision taken so far)."""
+    if read_only and not store_file(store).is_file():
         yield None
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(path), read_only=read_only)
+    connection = connect(store, read_only=read_only)
     try:
-        if not read_only:
-            connection.execute(_CREATE)
         yield connection
     finally:
         connection.close()
@@ -78,12 +73,12 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def append(path: Path, frame: pd.DataFrame) -> int:
+def append(store: Path, frame: pd.DataFrame) -> int:
     """Add decisions to the log; returns how many rows were written."""
     rows = normalise(frame)
     if rows.empty:
         return 0
-    with _connect(path) as connection:
+    with _connect(store) as connection:
         connection.register("incoming", rows)
         connection.execute(
             'INSERT INTO decisions SELECT finding_id, decision, who, "when", note, source'
@@ -93,9 +88,9 @@ def append(path: Path, frame: pd.DataFrame) -> int:
     return len(rows)
 
 
-def read(path: Path) -> pd.DataFrame:
+def read(store: Path) -> pd.DataFrame:
     """The whole log, oldest first (empty when the store does not exist yet)."""
-    with _connect(path, read_only=True) as connection:
+    with _connect(store, read_only=True) as connection:
         if connection is None:
             return empty()
         tables = connection.execute("SELECT table_name FROM information_schema.tables").fetchall()

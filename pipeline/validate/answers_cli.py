@@ -25,14 +25,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     store = decisions.store_path(PROCESSED)
     answers = subparsers.add_parser("responses", help="read focal points' answers to findings")
     answers.add_argument("folder", type=Path, help="returned report workbooks and CSV forms")
-    answers.add_argument("--store", type=Path, default=store, help="store (%(default)s)")
+    answers.add_argument(
+        "--store", type=Path, default=store, help="store of record folder (%(default)s)"
+    )
     answers.set_defaults(handler=handle_responses)
     decide = subparsers.add_parser("decide", help="accept or reject the answer to a finding")
     decide.add_argument("finding_id", help="the finding's id (report column finding_id)")
     decide.add_argument("decision", choices=("accept", "reject"))
     decide.add_argument("--note", default="", help="why (kept in the log)")
     decide.add_argument("--who", default="statistician", help="who decides")
-    decide.add_argument("--store", type=Path, default=store, help="store (%(default)s)")
+    decide.add_argument(
+        "--store", type=Path, default=store, help="store of record folder (%(default)s)"
+    )
     decide.set_defaults(handler=handle_decide)
 
 

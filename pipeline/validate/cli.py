@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--previous", type=Path, help="earlier vintage (table or long CSV)")
     parser.add_argument("--no-reports", action="store_true", help="skip per-economy workbooks")
-    parser.add_argument("--store", type=Path, help="store of record (decisions log)")
+    parser.add_argument("--store", type=Path, help="store of record folder (decisions log)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.set_defaults(handler=run)
 
