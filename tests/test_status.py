@@ -151,7 +151,7 @@ def test_policy_file_refuses_unknown_keys(tmp_path):
     assert load_policy().severities == ("error",)
     bad = tmp_path / "publication.toml"
     bad.write_text('[withhold]\nseverity = ["error"]\n', encoding="utf-8")
-    with pytest.raises(PolicyError, match="withhold.severity"):
+    with pytest.raises(PolicyError, match=r"withhold\.severity"):
         load_policy(bad)
     bad.write_text('[withhold]\nseverities = ["eror"]\n', encoding="utf-8")
     with pytest.raises(PolicyError, match="eror"):
