@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.findings import SEVERITY_ORDER
 from pipeline.validate.messages import ui
-from pipeline.validate.report_findings import findings_sheets
+from pipeline.validate.report_findings import findings_sheets, localised
 from pipeline.values import is_missing
 
 #: Fill colours per severity (light tones so the value stays readable).
@@ -55,6 +55,10 @@ WIDTHS = {
     "expected": 28,
     "value": 16,
     "name": 28,
+    "severity": 15,
+    "breakdown": 16,
+    "finding_id": 15,
+    "response": 28,
 }
 
 
@@ -230,6 +234,7 @@ def build_report(
 ) -> Workbook:
     """The report workbook of one economy (not saved: the CLI writes it)."""
     wb, books = _base_and_sources(files, Path(raw))
+    findings = localised(findings, lang)
     _questionnaires(findings, books, wb)
     _checklist(summary, economy, name, lang, wb)
     findings_sheets(findings, why, lang, wb, _table)

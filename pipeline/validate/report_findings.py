@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.findings import SEVERITY_ORDER
-from pipeline.validate.messages import ui
+from pipeline.validate.messages import translate_finding, ui
 from pipeline.validate.responses import add_response_validation, label
 
 COLUMNS = (
@@ -69,6 +69,17 @@ def number(text: object) -> float | str | None:
         return float(str(text))
     except (TypeError, ValueError):
         return None if text is None or pd.isna(text) else str(text)
+
+
+def localised(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Findings whose catalogue messages (written in English by ingest) are in ``lang``."""
+    if lang == "en" or findings.empty:
+        return findings
+    message = [
+        translate_finding(code, text, lang)
+        for code, text in zip(findings["rule_id"], findings["message"], strict=True)
+    ]
+    return findings.assign(message=message)
 
 
 def ordered(findings: pd.DataFrame) -> pd.DataFrame:
