@@ -217,3 +217,16 @@ def test_csv_form_and_rejection_keep_a_finding_open(copy, tmp_path):
     female = egy[(egy["breakdown"] == "sex=F") & (egy["year"] == 2023)]
     assert female["status"].tolist() == ["withheld"]  # a share above 100 % is never released
     assert main(["validate", "--processed", str(copy), "--economy", "XYZ"]) == EXIT_USAGE
+
+
+def test_editions_without_published_ranks_show_none(processed):
+    for edition in ("idi_2023", "idi_2024", "idi_2025"):
+        path = processed / "publication" / "tables" / f"{edition}_ranking.csv"
+        if path.exists():
+            assert not {"Rank", "Previous rank", "Change in rank"} & set(pd.read_csv(path))
+    book = load_workbook(processed / "publication" / "ictstats_tables.xlsx", read_only=True)
+    sheet = book["idi_2025_ranking"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if "ISO3" in r)
+    assert "Rank" not in header
+    page = (processed / "publication" / "profiles" / "KEN.html").read_text(encoding="utf-8")
+    assert " of 1" not in page.split("Strengths")[0] or "IDI 2017" in page

@@ -25,7 +25,7 @@ import pandas as pd
 
 from pipeline.findings import coded_findings
 from pipeline.index import aggregate, impute, normalise, treat
-from pipeline.index.checks import check
+from pipeline.index.checks import check, unknown_keys
 from pipeline.paths import INDICES
 
 EDITION_DEFAULTS: dict[str, Any] = {
@@ -164,6 +164,7 @@ def build(raw: dict[str, Any], source: str, known_indicators: set[str] | None) -
         "transform": (treat.TRANSFORMS, {}, {}),
     }
     problems, levels, weights = check(edition, nodes, indicators, registries, known_indicators)
+    problems = [*unknown_keys(raw), *problems]
     if problems:
         raise MethodologyError(source, problems)
     nodes = nodes.assign(
