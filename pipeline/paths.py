@@ -49,3 +49,5 @@ WORKDIR = workdir()
 RAW = WORKDIR / "raw"
 PROCESSED = WORKDIR / "processed"
 STORE = WORKDIR / "store"
+#: What to say when the returns folder is missing (the most common first step gone wrong).
+MISSING_RAW_HINT = " (give --raw, set ICTSTATS_HOME, or write a sample with `ictstats example DIR`)"

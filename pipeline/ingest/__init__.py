@@ -30,6 +30,7 @@ from pipeline.observations import (
     VINTAGE_KEY,
     empty_observations,
 )
+from pipeline.paths import MISSING_RAW_HINT
 from pipeline.progress import progress
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
@@ -57,7 +58,7 @@ def return_files(raw_dir: Path) -> list[Path]:
     """Return files in ``raw_dir`` (recursively), sorted; other files such as README are skipped."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
+        raise FileNotFoundError(f"raw folder not found: {raw_dir}{MISSING_RAW_HINT}")
     suffixes = WORKBOOK_SUFFIXES + CSV_SUFFIXES
     return sorted(
         path

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline import progress
 from pipeline.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from pipeline.paths import PROCESSED, RAW, SCHEMAS
+from pipeline.paths import MISSING_RAW_HINT, PROCESSED, RAW, SCHEMAS
 from pipeline.progress import say
 from pipeline.publish import run as plan
 from pipeline.publish.bundle import load_bundle
@@ -144,7 +144,7 @@ def handle_run(args: argparse.Namespace) -> int:
     """``ictstats run``: the whole pipeline, a manifest, and a one-screen summary."""
     raw, processed = Path(args.raw), Path(args.processed)
     if not raw.is_dir():
-        print(f"ictstats run: no such folder {raw}", file=sys.stderr)
+        print(f"ictstats run: raw folder not found: {raw}{MISSING_RAW_HINT}", file=sys.stderr)
         return EXIT_USAGE
     start = time.perf_counter()
     try:
