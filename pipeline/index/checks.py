@@ -22,54 +22,6 @@ WEIGHT_MODES = ("absolute", "relative")
 Registries = Mapping[str, tuple[Mapping[str, Any], Mapping[str, frozenset], Mapping[str, Any]]]
 
 
-#: Keys a methodology file may use, per table; anything else is a typo that would otherwise
-#: switch a rule off silently (``min_indicator = 5`` for ``min_indicators``).
-KNOWN_KEYS = {
-    "": {"extends", "edition", "defaults", "indicators", "nodes"},
-    "edition": {
-        "name",
-        "index",
-        "title",
-        "edition_year",
-        "min_indicators",
-        "ranks_published",
-        "scale",
-        "rounding",
-        "ties",
-        "reference_year_offset",
-        "weights",
-        "as_of",
-    },
-    "defaults": {"transform", "imputation", "treatment", "normalisation", "aggregation"},
-    "indicators": {
-        "code",
-        "name",
-        "parent",
-        "weight",
-        "direction",
-        "transform",
-        "imputation",
-        "treatment",
-        "normalisation",
-    },
-    "nodes": {"code", "name", "parent", "weight", "aggregation", "min_share"},
-}
-
-
-def unknown_keys(raw: Mapping[str, Any]) -> list[str]:
-    """Keys of a parsed methodology file that no table of the format knows."""
-    problems = [f"unknown key {key!r}" for key in raw if key not in KNOWN_KEYS[""]]
-    for table in ("edition", "defaults"):
-        entry = raw.get(table, {})
-        known = KNOWN_KEYS[table]
-        problems += [f"{table}.{key}: unknown key" for key in entry if key not in known]
-    for table in ("indicators", "nodes"):
-        for position, entry in enumerate(raw.get(table, [])):
-            extra = sorted(set(entry) - KNOWN_KEYS[table]) if isinstance(entry, dict) else []
-            problems += [f"{table}[{position}].{key}: unknown key" for key in extra]
-    return problems
-
-
 def _edition(edition: Mapping[str, Any]) -> list[str]:
     problems = [f"edition.{key} is missing" for key in ("name", "index") if key not in edition]
     if edition.get("ties") not in TIE_RULES:

@@ -33,19 +33,6 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 CAP_PER_RULE = 50
 
 CHECKLIST_COLUMNS = ("rule_id", "label", "severity", "items", "passes", "fails", "not_evaluable")
-FINDING_COLUMNS = (
-    "severity",
-    "rule_id",
-    "indicator",
-    "year",
-    "sheet",
-    "cell",
-    "value",
-    "expected",
-    "message",
-    "why",
-    "source_file",
-)
 WIDTHS = {
     "rule_id": 22,
     "label": 72,
