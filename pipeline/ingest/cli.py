@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.findings import EXIT_OK, EXIT_USAGE, exit_code
 from pipeline.ingest import WORKBOOK_SUFFIXES, IngestResult, ingest_paths, return_files
 from pipeline.ingest.layout import KINDS
-from pipeline.ingest.template import write_questionnaire
+from pipeline.ingest.template import economy_language, write_questionnaire
 from pipeline.paths import PROCESSED, RAW, STORE
 from pipeline.progress import say
 from pipeline.record import record_ingest
@@ -97,7 +97,8 @@ def handle_template(args: argparse.Namespace) -> int:
         args.kind,
         values,
         collection_round=args.collection_round,
-        lang=args.lang,
+        lang=args.lang or economy_language(economy),
+        revision=bool(args.prefill),
     )
     print(written)
     return EXIT_OK

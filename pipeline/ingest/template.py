@@ -168,6 +168,7 @@ def write_questionnaire(
     values: pd.DataFrame | None = None,
     collection_round: str | None = None,
     lang: str | None = None,
+    revision: bool = False,
 ) -> Path:
     """Write a questionnaire workbook for ``economy`` and ``years`` of questionnaire ``kind``.
 
@@ -178,8 +179,10 @@ def write_questionnaire(
     with 16 significant digits (openpyxl; Excel itself keeps 15). ``collection_round`` goes
     to the header block (default: the year after the reference year, since ITU collects the
     data of year t in a round run in year t + 1; ``""`` leaves the round row out, as in
-    workbooks made before rounds). ``lang`` (en, fr, es; default the economy's language in
-    the economy reference) is the language of the instructions. Returns ``path``.
+    workbooks made before rounds). ``lang`` (en, fr, es; default English; ``ictstats
+    template`` uses :func:`economy_language`) is the language of the instructions;
+    ``revision`` tells the focal point that the values filled in are last round's, to check
+    and revise. Returns ``path``.
     """
     if kind not in layout.KINDS:
         raise ValueError(f"kind must be one of {layout.KINDS}, not {kind!r}")
@@ -199,7 +202,7 @@ def write_questionnaire(
     book = Workbook()
     intro = book.active
     intro.title = layout.INSTRUCTIONS_SHEET
-    lines = instructions(lang or _language(economy), block["round"], not prefill.empty)
+    lines = instructions(lang or "en", block["round"], revision)
     for row, text in enumerate(lines, start=1):
         line = text.format(kind=kind, name=name, economy=economy, year=years[-1])
         intro.cell(row=row, column=1, value=line)
@@ -214,7 +217,7 @@ def write_questionnaire(
     return path
 
 
-def _language(economy: str) -> str:
+def economy_language(economy: str) -> str:
     """The economy's report language in the reference (English when unknown)."""
     from pipeline.reference import economies
 
