@@ -83,23 +83,20 @@ def _vintage_columns(required: bool) -> dict[str, pa.Column]:
     }
 
 
-#: One value per key (any table a stage computes from; vintage columns may travel along).
-OBSERVATION_SCHEMA = pa.DataFrameSchema(
-    {**COLUMNS, **_vintage_columns(required=False)},
-    strict=True,
-    ordered=True,
-    coerce=True,
-    unique=list(KEY),
-)
+def _schema(vintage_required: bool, unique: tuple[str, ...]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {**COLUMNS, **_vintage_columns(required=vintage_required)},
+        strict=True,
+        ordered=True,
+        coerce=True,
+        unique=list(unique),
+    )
 
+
+#: One value per key (any table a stage computes from; vintage columns may travel along).
+OBSERVATION_SCHEMA = _schema(vintage_required=False, unique=KEY)
 #: What ingest writes: every value of every submission, one per key and vintage.
-INGESTED_SCHEMA = pa.DataFrameSchema(
-    {**COLUMNS, **_vintage_columns(required=True)},
-    strict=True,
-    ordered=True,
-    coerce=True,
-    unique=list(VINTAGE_KEY),
-)
+INGESTED_SCHEMA = _schema(vintage_required=True, unique=VINTAGE_KEY)
 
 
 def empty_observations(columns: tuple[str, ...] = OBSERVATION_COLUMNS) -> pd.DataFrame:

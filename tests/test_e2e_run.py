@@ -71,8 +71,10 @@ def test_ranking_sheet_equals_index_scores_rounded_as_published(run):
     scores = read_table(processed / "index" / edition, "scores")
     top = scores[scores["level"] == scores["level"].max()].set_index("economy")
     book = load_workbook(processed / "publication" / "ictstats_tables.xlsx", read_only=True)
-    rows = list(book[f"{edition}_ranking"].iter_rows(min_row=4, values_only=True))
-    header, body = rows[0], [r for r in rows[1:] if r and r[2] is not None and len(str(r[2])) == 3]
+    rows = list(book[f"{edition}_ranking"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Rank")  # header row
+    header = rows[start]
+    body = [r for r in rows[start + 1 :] if r and r[2] is not None and len(str(r[2])) == 3]
     sheet = pd.DataFrame(body, columns=header).set_index("ISO3")
     assert set(sheet.index) == set(top.index[top["score"].notna()])
     expected = top["score_rounded"].reindex(sheet.index)
@@ -117,7 +119,8 @@ def test_rerun_is_idempotent_and_failure_keeps_previous_outputs(run, tmp_path, m
     assert main(["run", "--raw", str(RAW), "--processed", str(target)]) == EXIT_USAGE
     after = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
+    # no staging folder left behind; the store of record beside processed/ only ever grows
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "store"]
 
 
 def test_missing_raw_folder_is_a_usage_error(tmp_path):

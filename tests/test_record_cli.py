@@ -28,7 +28,7 @@ def history(tmp_path: Path, *args: str) -> int:
 
 def vintages(tmp_path: Path) -> int:
     with duckdb.connect(str(tmp_path / "store" / "ictstats.duckdb"), read_only=True) as store:
-        return store.execute("SELECT count(*) FROM vintages").fetchone()[0]
+        return store.execute("SELECT count(*) FROM vintages").fetchall()[0][0]
 
 
 @pytest.fixture
@@ -82,6 +82,8 @@ def test_triangle(corrected: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert "v1 undated" in lines[0] and "v2 undated" in lines[0]
     assert lines[-1].split() == ["2023", "40.5", "42.0"]
+    assert history(corrected, "--triangle", "--indicator", "HH7", "--year", "2022") == 0
+    assert capsys.readouterr().out.strip() == "no values"
 
 
 def test_unknown_codes_are_usage_errors_listing_valid_ones(
@@ -93,6 +95,7 @@ def test_unknown_codes_are_usage_errors_listing_valid_ones(
     assert "HH7" in capsys.readouterr().err
     assert history(corrected, "--economy", "KEN", "--indicator", "HH7", "--as-of", "June") == 2
     assert history(corrected, "--indicator", "HH7") == 2
+    assert history(corrected, "--triangle", "--indicator", "HH7", "--as-of", "2024-01-01") == 2
 
 
 def test_missing_store_is_an_io_error(tmp_path: Path) -> None:

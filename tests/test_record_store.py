@@ -69,7 +69,7 @@ def store() -> duckdb.DuckDBPyConnection:
 
 
 def count(store: duckdb.DuckDBPyConnection, table: str) -> int:
-    return store.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return store.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def test_append_is_idempotent(store: duckdb.DuckDBPyConnection) -> None:
@@ -112,7 +112,9 @@ def test_another_round_is_a_revision_not_a_supersession(store: duckdb.DuckDBPyCo
     )
     rounds = pd.DataFrame({"round": ["2023", "2024"], "name": "", "closed": ["2023-06-30", ""]})
     assert append(store, *batch, rounds).superseded == 0
-    assert store.execute("SELECT count(*) FROM rounds WHERE closed IS NOT NULL").fetchone() == (1,)
+    assert store.execute("SELECT count(*) FROM rounds WHERE closed IS NOT NULL").fetchall()[0] == (
+        1,
+    )
     known = query.history(store, "KEN", "HH7", year=2021, date="2023-12-31")
     assert known[["value", "status", "known_from"]].values.tolist() == [
         [30.0, "current", "2023-06-30"]
@@ -162,3 +164,9 @@ def test_sql_as_of_equals_pandas_as_of(specs: list[tuple], date: str) -> None:
         from_pandas.sort_values(order).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_decisions_table_waits_for_the_validation_cycle(store: duckdb.DuckDBPyConnection) -> None:
+    columns = store.execute("SELECT column_name FROM (DESCRIBE decisions)").fetchall()
+    assert [c for (c,) in columns] == ["finding_id", "decision", "who", "when", "note", "source"]
+    assert count(store, "decisions") == 0

@@ -182,7 +182,7 @@ def test_membership_kinds_flags_regions_and_income_by_year() -> None:
 def test_registries_are_all_exercised() -> None:
     assert set(AGGREGATIONS) == {"weighted_mean", "sum"}
     assert set(DEFINITIONS["aggregation"]) == set(AGGREGATIONS)
-    assert set(GROUP_KINDS) == {"all", "column", "flag", "income"}
+    assert set(GROUP_KINDS) == {"all", "column", "flag", "income", "income_union"}
     assert {"population", "households"} <= set(WEIGHTS)
     assert list(truthy(pd.Series([True, "x", "False", 0, "1"]))) == [True, True, False, False, True]
 

@@ -132,9 +132,9 @@ def handle_ingest(args: argparse.Namespace) -> int:
         print(summary(result, files))
     say(f"wrote {target}/observations.* and findings.*")
     store = args.store or (STORE if Path(args.output) == PROCESSED else output_store(args.output))
-    added = record_ingest(result, store, args.raw)
+    added = record_ingest(result, store, Path(args.raw).resolve())
     if added.vintage is None:
-        say(f"store {store}: nothing new (every return already recorded)")
+        say(f"store {store}: nothing new to record (no return it does not hold already)")
     else:
         say(
             f"store {store}: vintage {added.vintage} adds {added.submissions} submission(s), "

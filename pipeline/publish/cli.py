@@ -9,6 +9,7 @@ or IO error (nothing replaced).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 import traceback
@@ -65,6 +66,9 @@ def write_publication(publication: Publication, folder: Path) -> None:
     atomic_write(folder / "ictstats_tables.xlsx", publication.workbook.save)
     for table in publication.tables:
         write_table(table.with_notes_columns(), folder / "tables", table.name)
+    for name, frame in publication.data.items():
+        write_table(frame, folder / "data", name)
+    write_text(json.dumps(publication.datapackage, indent=1), folder / "datapackage.json")
     for name, png in publication.charts.items():
         atomic_write(folder / "charts" / name, lambda path, png=png: path.write_bytes(png))
     for code, page in publication.profiles.items():
@@ -82,12 +86,14 @@ def publish_stage(processed: Path, target: Path) -> StageRecord:
     write_publication(publication, target)
     return StageRecord(
         stage="publish",
-        method="MISR-style workbook, economy profiles, charts",
+        method="Analysis Function workbook with audit sheets, economy profiles, charts, "
+        "Frictionless data package",
         parameters={"text": "pipeline/publish/tables.toml"},
         counts={
             "tables": len(publication.tables),
             "profiles": len(publication.profiles),
             "charts": len(publication.charts),
+            "data_package_resources": len(publication.datapackage.get("resources", [])),
         },
         seconds=round(time.perf_counter() - start, 2),
     )

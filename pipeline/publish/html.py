@@ -12,11 +12,13 @@ from html import escape
 
 import pandas as pd
 
+from pipeline.publish.layout import text
+
 
 def cell(value: object, digits: int = 1) -> tuple[str, bool]:
     """Text of one table cell and whether it is numeric (for alignment)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "..", True
+        return text()["workbook"]["missing"], True
     if isinstance(value, bool):
         return ("yes" if value else "no"), False
     if isinstance(value, int):
@@ -45,7 +47,8 @@ def table(
             cells.append(f"<td{css}>{text}{escape(mark)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     title = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="scroll">{table}</div>'  # scrolls inside, not the page, on phones
 
 
 def bullet_list(items: Iterable[str]) -> str:

@@ -7,13 +7,17 @@ the observation table and the SDG stage's series and aggregates (ARCHITECTURE.md
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from pipeline.dictionary import indicators
 from pipeline.observations import DIMENSION_NAMES, TOTAL
 from pipeline.publish.bundle import Bundle
+from pipeline.publish.datapackage import datahub_codes
 from pipeline.publish.layout import PublicationTable, make_table, marker, text
+from pipeline.sdg.definitions import load_methodology
 
 COUNT_UNITS = frozenset({"subscriptions"})
 
@@ -24,75 +28,104 @@ def latest(frame: pd.DataFrame, keys: list[str], year: int) -> pd.DataFrame:
     return frame.drop_duplicates(keys, keep="last")
 
 
-def value_markers(rows: pd.DataFrame, year: int) -> pd.Series:
-    """Marker string per row: estimate, earlier year, break in series."""
+def value_markers(rows: pd.DataFrame, year: int | None = None) -> pd.Series:
+    """Marker string per row: estimate, break in series (and earlier year when ``year`` is
+    given; long tables show the year in a column instead)."""
     estimate = np.where(rows["estimate"].astype(bool), marker("estimate"), "")
-    earlier = np.where(rows["year"] < year, marker("earlier_year"), "")
+    earlier = np.where(rows["year"] < year, marker("earlier_year"), "") if year else ""
     broken = np.where(rows["break_in_series"].astype(bool), marker("break"), "")
     return pd.Series(estimate + earlier + broken, index=rows.index, dtype=str)
 
 
-def _wide(rows: pd.DataFrame, column: str, names: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """economy × ``column`` pivots of ``value`` and of the markers (same shape and order),
-    with the economy name first."""
-    values = rows.pivot(index="economy", columns=column, values="value")
-    notes = rows.pivot(index="economy", columns=column, values="note").fillna("")
-    codes = values.index.to_series()
-    values.insert(0, "Economy", codes.map(names).fillna(codes).to_numpy())
-    values = values.reset_index().rename(columns={"economy": "ISO3"})
-    values = values[["Economy", "ISO3", *values.columns[2:]]]
-    notes = notes.reset_index(drop=True).reindex(columns=values.columns, fill_value="")
-    order = values["Economy"].argsort(kind="stable")
-    return values.iloc[order], notes.iloc[order]
+def _by_economy(rows: pd.DataFrame, names: pd.Series, order: list[str]) -> pd.DataFrame:
+    """Rows sorted by economy name, then by ``order`` (indicator or series order)."""
+    rows = rows.assign(
+        _name=rows["economy"].map(names).fillna(rows["economy"]),
+        _order=rows["_key"].map({code: i for i, code in enumerate(order)}),
+    )
+    return rows.sort_values(["_name", "_order", "_key"], kind="stable")
 
 
 def indicator_table(bundle: Bundle, questionnaire: str, year: int) -> PublicationTable | None:
-    """Latest national value per economy for every indicator of one questionnaire kind."""
+    """Latest national value per economy and indicator of one questionnaire kind, one row per
+    economy and indicator (Analysis Function guidance: a year column where values come from
+    different years; readable indicator names with the code in its own column)."""
     dictionary = indicators()
-    codes = dictionary.loc[dictionary["questionnaire"] == questionnaire, "code"]
+    codes = list(dictionary.loc[dictionary["questionnaire"] == questionnaire, "code"])
     obs = bundle.observations
     totals = obs[obs["indicator"].isin(codes)]
     totals = totals[(totals[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
     if totals.empty:
         return None
-    rows = latest(totals, ["economy", "indicator"], year)
-    rows = rows.assign(note=value_markers(rows, year))
-    headers = dictionary["name"] + " (" + dictionary["unit"] + ")"
-    rows = rows.assign(header=rows["indicator"].map(headers))
-    values, notes = _wide(rows, "header", bundle.names())
-    present = [headers[c] for c in codes if headers[c] in values.columns]
-    values, notes = values[["Economy", "ISO3", *present]], notes[["Economy", "ISO3", *present]]
-    units = dictionary.set_index(headers)["unit"]
-    formats = {h: "#,##0" if units[h] in COUNT_UNITS else "#,##0.0" for h in present}
-    label = text()["groups"]["questionnaire"].get(questionnaire, questionnaire)
-    return make_table(
-        "indicators", f"indicators_{questionnaire}", values, notes, formats, group=label, year=year
+    rows = latest(totals, ["economy", "indicator"], year).assign(_key=lambda r: r["indicator"])
+    rows = _by_economy(rows, bundle.names(), codes)
+    units = rows["indicator"].map(dictionary["unit"])
+    frame = pd.DataFrame(
+        {
+            "Economy": rows["_name"].to_numpy(),
+            "ISO3": rows["economy"].to_numpy(),
+            "Indicator": rows["indicator"].map(dictionary["name"]).to_numpy(),
+            "Indicator code": rows["indicator"].to_numpy(),
+            "DataHub code": rows["indicator"].map(datahub_codes()).fillna("").to_numpy(),
+            "Unit": units.to_numpy(),
+            "Year": rows["year"].astype("int64").to_numpy(),
+            "Value": rows["value"].to_numpy(dtype=float),
+        }
     )
+    markers = pd.DataFrame({"Value": value_markers(rows).to_numpy()})
+    row_formats = {"Value": tuple(np.where(units.isin(COUNT_UNITS), "#,##0", "#,##0.0"))}
+    label = text()["groups"]["questionnaire"].get(questionnaire, questionnaire)
+    table = make_table(
+        "indicators",
+        f"indicators_{questionnaire}",
+        frame,
+        markers,
+        {"Year": "0"},
+        group=label,
+        year=year,
+    )
+    return replace(table, row_formats=row_formats)
 
 
-def _sdg_column(rows: pd.DataFrame) -> pd.Series:
-    """Series code, plus the age, speed or skill breakdown when it is not a total."""
-    column = rows["series"].astype(str)
+def breakdown_label(rows: pd.DataFrame) -> pd.Series:
+    """The age, speed or skill breakdown of a row in words ("" for national totals)."""
+    names = text()["breakdowns"]
+    label = pd.Series("", index=rows.index, dtype=object)
     for dimension in ("age", "speed", "skill"):
         detail = rows[dimension].ne(TOTAL)
-        column = column.where(~detail, column + " " + rows[dimension].astype(str))
-    return column
+        words = rows[dimension].map(names.get(dimension, {})).fillna(rows[dimension])
+        label = label.where(~detail, words)
+    return label
 
 
 def sdg_economies(bundle: Bundle, year: int) -> PublicationTable | None:
-    """Latest value per economy of every SDG series, national totals by sex and area."""
+    """Latest value per economy of every SDG series, national totals by sex and area; one row
+    per economy, series and breakdown, with the series name, its code and the year."""
     series = bundle.sdg_series
     if series.empty:
         return None
     rows = series[(series["sex"] == TOTAL) & (series["area"] == TOTAL)]
-    rows = rows.assign(column=_sdg_column(rows))
-    rows = latest(rows, ["economy", "column"], year)
-    estimate = np.where(rows["obs_status"].eq("E"), marker("estimate"), "")
-    earlier = np.where(rows["year"] < year, marker("earlier_year"), "")
-    rows = rows.assign(note=pd.Series(estimate + earlier, index=rows.index, dtype=str))
-    values, notes = _wide(rows, "column", bundle.names())
-    formats = dict.fromkeys(values.columns[2:], "0.0")
-    return make_table("sdg_economies", "sdg_economies", values, notes, formats, year=year)
+    rows = rows.assign(breakdown=breakdown_label(rows))
+    rows = latest(rows, ["economy", "series", "breakdown"], year)
+    definitions = {d.code: d for d in load_methodology().series}
+    rows = _by_economy(rows.assign(_key=rows["series"]), bundle.names(), list(definitions))
+    frame = pd.DataFrame(
+        {
+            "Economy": rows["_name"].to_numpy(),
+            "ISO3": rows["economy"].to_numpy(),
+            "SDG indicator": rows["indicator_sdg"].to_numpy(),
+            "Series": rows["series"].map({k: d.name for k, d in definitions.items()}).to_numpy(),
+            "Series code": rows["series"].to_numpy(),
+            "Breakdown": rows["breakdown"].to_numpy(),
+            "Year": rows["year"].astype("int64").to_numpy(),
+            "Value": rows["value"].to_numpy(dtype=float),
+        }
+    )
+    markers = pd.DataFrame({"Value": np.where(rows["obs_status"].eq("E"), marker("estimate"), "")})
+    counts = rows["unit"].eq("NUMBER").to_numpy()
+    row_formats = {"Value": tuple(np.where(counts, "#,##0", "#,##0.0"))}
+    table = make_table("sdg_economies", "sdg_economies", frame, markers, {"Year": "0"}, year=year)
+    return replace(table, row_formats=row_formats)
 
 
 def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
@@ -102,7 +135,8 @@ def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
         return None
     rows = aggregates[aggregates["published"].astype(bool) & (aggregates["year"] <= year)]
     rows = rows[(rows["sex"] == TOTAL) & (rows["area"] == TOTAL)]
-    rows = rows.assign(column=_sdg_column(rows))
+    rows = rows.assign(breakdown=breakdown_label(rows))
+    rows = rows.assign(column=rows["series"] + " " + rows["breakdown"])
     rows = rows[rows["year"] == rows.groupby("column")["year"].transform("max")]
     kinds, income = text()["groups"]["sdg_group_type"], text()["groups"]["income"]
     order = {kind: position for position, kind in enumerate(kinds)}
@@ -110,13 +144,22 @@ def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
         _o=rows["group_type"].map(order),
         _i=rows["group"].map({code: position for position, code in enumerate(income)}),
     ).sort_values(["column", "_o", "_i", "group"], kind="stable", na_position="first")
+    names = {d.code: d.name for d in load_methodology().series}
     frame = pd.DataFrame(
         {
-            "Series": rows["column"],
+            "Series": rows["series"].map(names),
+            "Series code": rows["series"],
+            "Breakdown": rows["breakdown"],
             "Grouping": rows["group_type"].map(kinds).fillna(rows["group_type"]),
             "Group": rows["group"].where(
-                rows["group_type"] != "income_group", rows["group"].map(income)
+                ~rows["group_type"].isin(["income_group", "low_middle_income"]),
+                rows["group"].map(income),
             ),
+            # ITU regions have no M49 code: not applicable, not missing
+            "M49 code": rows["m49"]
+            .astype("Int64")
+            .astype("string")
+            .fillna(text()["workbook"]["not_applicable"]),
             "Year": rows["year"].astype("Int64"),
             "Value": rows["value"].round(1),
             "Coverage (%)": (100 * rows["coverage"]).round(1),

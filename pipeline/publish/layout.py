@@ -1,13 +1,15 @@
 """The publication table type and its text (titles, notes, markers) from ``tables.toml``.
 
 A :class:`PublicationTable` keeps numbers numeric: footnote markers travel in a parallel frame
-of the same shape, so the workbook can show them through number formats (a dagger after a
-number that is still a number) and the CSV/Parquet copies carry them as ``<column> note``
-columns. Text lives in ``tables.toml`` so an editor can reword a note without touching code.
+of the same shape; the workbook turns them into numbered notes referenced from a Notes column
+(:mod:`~pipeline.publish.notes`) and the CSV/Parquet copies carry their labels in
+``<column> note`` columns. Text lives in ``tables.toml`` so an editor can reword a note without
+touching code.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +33,47 @@ def marker(name: str) -> str:
     return text()["markers"][name]["symbol"]
 
 
+def marker_texts() -> dict[str, str]:
+    """Marker symbol → its note text, in catalogue order."""
+    return {m["symbol"]: m["text"] for m in text()["markers"].values()}
+
+
+def marker_labels() -> dict[str, str]:
+    """Marker symbol → its label in the CSV copies (``estimate``, ``earlier year`` …)."""
+    markers = text()["markers"]
+    return {m["symbol"]: m.get("label", key.replace("_", " ")) for key, m in markers.items()}
+
+
+def labels_of(cells: pd.Series) -> pd.Series:
+    """Marker strings (one symbol per marker) as labels joined by "; " ("" when none)."""
+    labels = marker_labels()
+    pattern = "|".join(map(re.escape, labels))
+    found = cells.fillna("").astype(str).str.findall(pattern)
+    return found.map(lambda symbols: "; ".join(labels[s] for s in symbols))
+
+
+def round_text(observations: pd.DataFrame) -> str:
+    """The collection round(s) of the returns, for the source line: from the observations'
+    ``round`` column when the returns came in rounds, else a statement that none is recorded."""
+    wording = text()
+    rounds = (
+        sorted(set(observations["round"].dropna().astype(str)) - {""})
+        if "round" in observations
+        else []
+    )
+    if not rounds:
+        year = int(observations["year"].max()) if len(observations) else ""
+        return wording["round_unknown"].format(year=year)
+    key = "round_one" if len(rounds) == 1 else "round_many"
+    listed = rounds[0] if len(rounds) == 1 else ", ".join(rounds[:-1]) + " and " + rounds[-1]
+    return wording[key].format(rounds=listed)
+
+
+def source_line(observations: pd.DataFrame) -> str:
+    """ "Source: ITU … questionnaire(s), collection round R." for these observations."""
+    return text()["source"].format(round=round_text(observations))
+
+
 def marker_legend(used: set[str]) -> list[str]:
     """Legend lines for the markers actually used in a table, in catalogue order."""
     markers = text()["markers"]
@@ -47,6 +90,8 @@ class PublicationTable:
     frame: pd.DataFrame
     markers: pd.DataFrame
     formats: dict[str, str] = field(default_factory=dict)
+    #: Per-row number formats of a column whose rows differ in unit (long tables).
+    row_formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def used_markers(self) -> set[str]:
         """Every marker symbol that appears in the table."""
@@ -54,17 +99,17 @@ class PublicationTable:
         return {symbol for cell in stacked if cell for symbol in cell}
 
     def all_notes(self) -> list[str]:
-        """Notes, the marker legend and the source line, in the order they are printed."""
-        return [*self.notes, *marker_legend(self.used_markers()), text()["source"]]
+        """Notes and the marker legend, in the order they are numbered."""
+        return [*self.notes, *marker_legend(self.used_markers())]
 
     def with_notes_columns(self) -> pd.DataFrame:
-        """The frame plus ``<column> note`` beside every column that has a marker."""
+        """The frame plus ``<column> note`` (marker labels) beside every marked column."""
         out = self.frame.copy()
         for column in self.frame.columns:
             notes = self.markers.get(column)
             if notes is not None and notes.astype(bool).any():
                 position = out.columns.get_loc(column) + 1
-                out.insert(position, f"{column} note", notes.to_numpy())
+                out.insert(position, f"{column} note", labels_of(notes).to_numpy())
         return out
 
 

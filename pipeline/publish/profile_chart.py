@@ -31,8 +31,8 @@ from pipeline.publish.charts import DPI, PALETTE
 
 LABEL_CHARS = 36
 ALT = (
-    "{name}: index, pillar and normalised indicator scores (bars, 0–100) with the simple mean of "
-    "its ITU region (black ticks)"
+    "{name}: index, pillar and normalised indicator scores (bars, 0–100) with its ITU region's "
+    "mean (black ticks: simple mean for scores, population-weighted for indicators)"
 )
 
 

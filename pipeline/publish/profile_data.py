@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline import reference
 from pipeline.dictionary import indicators
 from pipeline.observations import DIMENSION_NAMES, TOTAL
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.groups import membership
 from pipeline.publish.indicators import value_markers
-from pipeline.publish.layout import edition_title, marker
+from pipeline.publish.layout import edition_title, marker, text
 from pipeline.publish.profile_chart import ProfileCanvas
 from pipeline.publish.tables import node_order, ranks_published
+from pipeline.reference import population_of
 
 YEARS_SHOWN = 6
 STRENGTHS_SHOWN = 3
@@ -88,7 +90,9 @@ def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
             "Year": scores["year"].astype(int).astype(str),
             "Score": scores["node_name"],
             "Value": scores["score"],
-            "Rank": rank.where(~unranked, "..").where(~hidden, "not published"),
+            "Rank": rank.where(~unranked, text()["workbook"]["missing"]).where(
+                ~hidden, "not published"
+            ),
             "Region mean": scores["region_mean"],
             "Previous value": scores["previous_score"],
             "Previous rank": previous,
@@ -97,10 +101,22 @@ def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def inputs(bundle: Bundle, edition: str, regions: pd.DataFrame) -> pd.DataFrame:
-    """Headline-edition inputs with their region mean and the gap to it."""
+    """Headline-edition inputs with their region mean and the gap to it.
+
+    An indicator's regional value is population-weighted, the method of the SDG aggregates
+    and of the regional trend charts (:data:`pipeline.publish.charts.REGIONAL_METHOD`), so
+    one indicator has one regional method across the publication; index and pillar scores
+    keep the IDI reports' simple means (:func:`node_scores`).
+    """
     rows = bundle.normalised[bundle.normalised["edition"] == edition]
     rows = rows[rows["year"] == rows["year"].max()].merge(regions, on="economy", how="left")
-    rows["region_mean"] = rows.groupby(["indicator", "group"])["normalised"].transform("mean")
+    weight = pd.Series(population_of(rows, reference.population()), index=rows.index)
+    weight = weight.where(rows["normalised"].notna())
+    product = (rows["normalised"] * weight).groupby([rows["indicator"], rows["group"]])
+    total = weight.groupby([rows["indicator"], rows["group"]])
+    rows["region_mean"] = product.transform("sum") / total.transform("sum").where(
+        total.transform("sum") > 0
+    )
     rows["gap"] = rows["normalised"] - rows["region_mean"]
     return rows
 

@@ -18,7 +18,8 @@ import pandas as pd
 from pipeline.dictionary import indicators
 from pipeline.publish import html
 from pipeline.publish.bundle import Bundle
-from pipeline.publish.layout import edition_title, marker, marker_legend, text
+from pipeline.publish.definitions import profile_definitions, reported_sources
+from pipeline.publish.layout import edition_title, marker, marker_legend, source_line, text
 from pipeline.publish.profile_chart import ALT
 from pipeline.publish.profile_data import ProfileData, prepare
 from pipeline.publish.withheld_notes import profile_lines
@@ -66,7 +67,46 @@ def _value_tables(code: str, data: ProfileData) -> str:
     return html.frame_table(shown, "National totals, latest years", marks)
 
 
-def render_profile(code: str, info: pd.Series, data: ProfileData, withheld: list[str] = ()) -> str:
+def shown_codes(code: str, data: ProfileData) -> list[str]:
+    """Indicators the profile shows: its value table's and its index inputs'."""
+    codes = set(data.values[code]["indicator"]) if code in data.values else set()
+    inputs = data.inputs.get(code)
+    return sorted(codes | (set(inputs["indicator"]) if inputs is not None else set()))
+
+
+def chart_alt(
+    name: str, scores: pd.DataFrame | None, inputs: pd.DataFrame | None, edition: str
+) -> str:
+    """What the profile chart shows, with the numbers a sighted reader takes from it."""
+    if scores is None or scores.empty:
+        return f"{name}: no index score, so no score chart."
+    nodes = "; ".join(
+        f"{r.node_name} {r.score:.1f} (region {r.region_mean:.1f})"
+        for r in scores.itertuples()
+        if pd.notna(r.score)
+    )
+    line = f"Bar chart of {name}'s {edition_title(edition)} scores against its ITU region: {nodes}."
+    if inputs is not None and inputs["gap"].notna().any():
+        ranked = inputs.dropna(subset=["gap"]).sort_values("gap")
+        names = indicators()["name"]
+        best, worst = ranked.iloc[-1], ranked.iloc[0]
+        line += (
+            f" Indicator furthest above the region: {names.get(best['indicator'])} "
+            f"({best['normalised']:.1f} vs {best['region_mean']:.1f}); furthest below: "
+            f"{names.get(worst['indicator'])} ({worst['normalised']:.1f} vs "
+            f"{worst['region_mean']:.1f})."
+        )
+    return line
+
+
+def render_profile(
+    code: str,
+    info: pd.Series,
+    data: ProfileData,
+    source: str = "",
+    sources=None,
+    withheld: list[str] = (),
+) -> str:
     """The HTML page of one economy (``info``: its row of the economy reference)."""
     name = str(info["name"]) if pd.notna(info["name"]) else code
     region = str(info["itu_region"]) if pd.notna(info["itu_region"]) else "no ITU region"
@@ -74,7 +114,7 @@ def render_profile(code: str, info: pd.Series, data: ProfileData, withheld: list
     headline = scores[scores["edition"] == data.headline] if scores is not None else None
     values, reported = _value_tables(code, data), data.reported.get(code, set())
     shown = {marker(name) for name in ("estimate", "break", "imputed")}
-    legend = [*marker_legend(shown), text()["workbook"]["missing_note"], text()["source"]]
+    legend = [*marker_legend(shown), text()["workbook"]["missing_note"], source]
     return TEMPLATE.substitute(
         name=html.escape(name),
         code=code,
@@ -86,7 +126,9 @@ def render_profile(code: str, info: pd.Series, data: ProfileData, withheld: list
             "No index score: the economy is not covered by any index edition.",
         ),
         chart=base64.b64encode(data.canvas.render(headline, inputs)).decode("ascii"),
-        chart_alt=html.escape(ALT.format(name=name)),
+        chart_alt=html.escape(chart_alt(name, headline, inputs, data.headline)),
+        caption=html.escape(ALT.format(name=name)),
+        definitions=profile_definitions(code, shown_codes(code, data), sources),
         edition=edition_title(data.headline) if data.headline else "no index",
         strengths=_table_or(data.strengths.get(code), "Strengths", "Strengths: none."),
         weaknesses=_table_or(data.weaknesses.get(code), "Weaknesses", "Weaknesses: none."),
@@ -111,5 +153,10 @@ def render_profiles(bundle: Bundle) -> dict[str, str]:
     data = prepare(bundle)
     codes = profile_codes(bundle)
     info = bundle.economies.set_index("economy").reindex(codes)
+    source = source_line(bundle.observations)
+    sources = reported_sources(bundle.observations)
     held = profile_lines(bundle)
-    return {code: render_profile(code, info.loc[code], data, held.get(code, [])) for code in codes}
+    return {
+        code: render_profile(code, info.loc[code], data, source, sources, held.get(code, []))
+        for code in codes
+    }

@@ -7,18 +7,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 
 from pipeline import __version__
 from pipeline.publish import html
+from pipeline.publish.audit_charts import audit_charts
+from pipeline.publish.audit_tables import audit_tables
 from pipeline.publish.bundle import Bundle
-from pipeline.publish.charts import overview_charts
+from pipeline.publish.charts import chart_alts, overview_charts
+from pipeline.publish.datapackage import publication_package, published_data
+from pipeline.publish.definitions import definitions_table
 from pipeline.publish.indicators import data_tables
-from pipeline.publish.layout import PublicationTable, edition_title
+from pipeline.publish.layout import PublicationTable, edition_title, source_line, text
 from pipeline.publish.profiles import render_profiles
 from pipeline.publish.tables import index_tables
 from pipeline.publish.withheld_notes import with_notes, withheld_table
@@ -36,6 +42,12 @@ class Publication:
     charts: dict[str, bytes]
     profiles: dict[str, str]
     overview: str
+    #: Alt text of each chart (what it shows), keyed like ``charts``.
+    alts: dict[str, str] = field(default_factory=dict)
+    #: Long tables published as ``data/<name>.csv`` (observations, SDG series …).
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The Frictionless ``datapackage.json`` descriptor of every CSV.
+    datapackage: dict[str, Any] = field(default_factory=dict)
 
 
 def reference_year(bundle: Bundle) -> int:
@@ -48,11 +60,13 @@ def _overview(
     tables: list[PublicationTable],
     charts: dict[str, bytes],
     profiles: dict[str, str],
+    alts: dict[str, str],
 ) -> str:
     names = bundle.names()
     regions = bundle.economies.set_index("economy")["itu_region"].fillna("Other economies")
     by_region: dict[str, list[str]] = {}
-    for code in profiles:
+    by_name = sorted(profiles, key=lambda code: str(names.get(code, code)))
+    for code in by_name:
         by_region.setdefault(str(regions.get(code, "Other economies")), []).append(code)
     profile_lists = "".join(
         f"<h3>{escape(region)}</h3><p>"
@@ -71,7 +85,9 @@ def _overview(
         )
         table_links = table_links.replace(f"<td>{table.name}</td>", f"<td>{link}</td>", 1)
     figures = "".join(
-        f'<figure><img src="charts/{name}" alt="{escape(name)}"></figure>' for name in charts
+        f'<figure><img src="charts/{name}" alt="{escape(alts.get(name, name))}">'
+        f"<figcaption>{escape(alts.get(name, name))}</figcaption></figure>"
+        for name in charts
     )
     editions = ", ".join(edition_title(e) for e in bundle.editions()) or "none"
     return OVERVIEW.format(
@@ -82,22 +98,31 @@ def _overview(
         tables=table_links,
         charts=figures,
         profiles=profile_lists,
+        definitions=definitions_table(),
     )
 
 
 def publish(bundle: Bundle) -> Publication:
     """Tables, workbook, charts, profiles and overview from the stage outputs."""
     year = reference_year(bundle)
-    tables = index_tables(bundle) + data_tables(bundle, year) + withheld_table(bundle, year)
-    tables = with_notes(tables, bundle)
+    tables = index_tables(bundle) + data_tables(bundle, year) + audit_tables(bundle)
+    tables = with_notes(tables + withheld_table(bundle, year), bundle)
     editions = ", ".join(edition_title(e) for e in bundle.editions()) or "no index edition"
     subtitle = f"ictstats {__version__}; index editions: {editions}; data up to {year}."
     charts = overview_charts(bundle)
+    alts = chart_alts(bundle, list(charts))
+    for name, (png, alt) in audit_charts(bundle).items():
+        charts[name], alts[name] = png, alt
     profiles = render_profiles(bundle)
+    data = published_data(bundle)
+    title = text()["workbook"]["title"]
     return Publication(
         tables=tables,
-        workbook=build_workbook(tables, subtitle),
+        workbook=build_workbook(tables, subtitle, source_line(bundle.observations)),
         charts=charts,
         profiles=profiles,
-        overview=_overview(bundle, tables, charts, profiles),
+        overview=_overview(bundle, tables, charts, profiles, alts),
+        alts=alts,
+        data=data,
+        datapackage=publication_package(tables, data, title, __version__),
     )

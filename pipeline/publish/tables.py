@@ -114,7 +114,7 @@ def ranking(bundle: Bundle, edition: str) -> PublicationTable:
     markers = pd.DataFrame({"Score": flags})
     score = score_format(edition)
     formats = {"Score": score, "Previous score": score, "Rank": RANK, "Previous rank": RANK}
-    formats["Change in rank"] = '+0;-0;"="'
+    formats["Change in rank"] = "+0;-0;0"
     formats |= dict.fromkeys(INTERVAL, RANK)
     year = int(top["year"].max())
     table = make_table(

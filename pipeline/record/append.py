@@ -33,29 +33,28 @@ class Appended:
     superseded: int
 
 
-def _single(values: pd.Series) -> str:
-    """The only value of a group, or '' when it has several (a multi-economy CSV)."""
-    unique = values.unique()
-    return str(unique[0]) if len(unique) == 1 else ""
-
-
 def new_submissions(
     connection: duckdb.DuckDBPyConnection, submissions: pd.DataFrame, observations: pd.DataFrame
 ) -> pd.DataFrame:
-    """The submissions the store does not hold yet, with economy and kind, in arrival order."""
-    known = set(connection.execute("SELECT sha256 FROM submissions").fetchdf()["sha256"])
-    fresh = submissions[~submissions["sha256"].isin(known)].drop_duplicates("sha256")
-    by_file = observations.groupby("source_file", sort=False)
-    described = pd.DataFrame(
-        {"economy": by_file["economy"].agg(_single), "kind": by_file["kind"].agg(_single)}
-    )
+    """The submissions the store does not hold yet, with economy and kind, in arrival order.
+
+    A file's economy and kind are its observations' when they have one each, else '' (a long
+    CSV may carry several economies; an unreadable file none).
+    """
+    connection.register("offered", submissions)
+    known = connection.execute(
+        "SELECT sha256 FROM submissions WHERE sha256 IN (SELECT sha256 FROM offered)"
+    ).fetchall()
+    connection.unregister("offered")
+    fresh = submissions[~submissions["sha256"].isin({sha for (sha,) in known})]
+    fresh = fresh.drop_duplicates("sha256")
+    per_file = observations.groupby("source_file", sort=False)[["economy", "kind"]]
+    counts, firsts = per_file.nunique(), per_file.first()
+    described = firsts.where(counts.eq(1), "")
     fresh = fresh.join(described, on="source_file").fillna({"economy": "", "kind": ""})
     order = fresh["submitted"].replace("", "0001-01-01")
-    return (
-        fresh.assign(_order=order)
-        .sort_values(["_order", "round", "source_file"])
-        .drop(columns="_order")
-    )
+    arrival = fresh.assign(_order=order).sort_values(["_order", "round", "source_file"])
+    return arrival.drop(columns="_order")
 
 
 def superseded(connection: duckdb.DuckDBPyConnection, fresh: pd.DataFrame) -> pd.Series:
@@ -107,7 +106,7 @@ def append(
 def _next(connection: duckdb.DuckDBPyConnection, column: str, table: str) -> int:
     """One more than the largest ``column`` of ``table`` (1 in an empty store)."""
     return int(
-        connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+        connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchall()[0][0]
     )
 
 
@@ -128,7 +127,7 @@ def _insert(
                   CAST(nullif(o.submitted, '') AS DATE), o.submission, f.vintage, f.sequence
            FROM incoming o JOIN fresh_submissions f
              ON o.submission = f.submission AND o.source_file = f.source_file"""
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     connection.unregister("incoming")
     connection.unregister("fresh_submissions")
     return int(inserted)

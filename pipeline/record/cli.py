@@ -24,7 +24,17 @@ from pipeline.record import query
 from pipeline.record.schema import connect
 from pipeline.vintage import iso_date
 
-SHOWN = ["year", "breakdown", "value", "revision", "event", "status", "round", "known_from"]
+SHOWN = [
+    "year",
+    "breakdown",
+    "value",
+    "revision",
+    "event",
+    "status",
+    "round",
+    "known_from",
+    "vintage",
+]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,6 +86,15 @@ def _history_text(table: pd.DataFrame) -> str:
     return shown.to_string(index=False, na_rep="")
 
 
+def _usage_problem(args: argparse.Namespace, date: str | None) -> str | None:
+    """Why the options do not make a question, or None."""
+    if args.triangle and date is not None:
+        return "--as-of applies to the history, not to the triangle (it shows every release)"
+    if not args.triangle and args.economy is None:
+        return "--economy is required (or use --triangle)"
+    return None
+
+
 def handle_history(args: argparse.Namespace) -> int:
     """Print the history or the triangle; usage errors for unknown codes or a bad date."""
     try:
@@ -83,14 +102,15 @@ def handle_history(args: argparse.Namespace) -> int:
     except ValueError:
         say(f"ictstats history: --as-of must be a date YYYY-MM-DD, not {args.as_of!r}")
         return EXIT_USAGE
-    if not args.triangle and args.economy is None:
-        say("ictstats history: --economy is required (or use --triangle)")
+    problem = _usage_problem(args, date)
+    if problem:
+        say(f"ictstats history: {problem}")
         return EXIT_USAGE
     with connect(args.store, read_only=True) as connection:
         codes = connection.execute(
             "SELECT list(DISTINCT economy ORDER BY economy), list(DISTINCT indicator"
             " ORDER BY indicator) FROM observations"
-        ).fetchone()
+        ).fetchall()[0]
         try:
             economy = _match(args.economy, codes[0] or [], "economy")
             indicator = _match(args.indicator, codes[1] or [], "indicator")
@@ -99,6 +119,7 @@ def handle_history(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         if args.triangle:
             table = query.triangle(connection, indicator, economy)
+            table = table[table.index == args.year] if args.year is not None else table
         else:
             table = query.history(connection, economy, indicator, args.year, date)
     if args.json:

@@ -72,14 +72,22 @@ ORDER BY s.year, s.release, s.economy
 
 def as_of(connection: duckdb.DuckDBPyConnection, date: str | dt.date) -> pd.DataFrame:
     """Every key's value as known at ``date`` (the store's ``as_of`` table macro)."""
-    sql = f"SELECT * REPLACE ({AS_TEXT}) FROM as_of(?)"
-    return _as_ingested(connection.execute(sql, [iso_date(date)]).fetchdf())
+    sql = f"SELECT * REPLACE ({AS_TEXT}) FROM as_of($cutoff)"
+    return _as_ingested(_frame(connection.sql(sql, params={"cutoff": iso_date(date)})))
 
 
 def observations(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every stored value in the ingested table's form plus ``sequence`` and ``vintage``."""
     sql = f"SELECT * REPLACE ({AS_TEXT}) FROM observations"
-    return _as_ingested(connection.execute(sql).fetchdf())
+    return _as_ingested(_frame(connection.sql(sql)))
+
+
+def _frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """A query result as pandas through Arrow (text columns convert several times faster than
+    with ``fetchdf``); newer DuckDB calls it ``to_arrow_table``, older ones ``arrow``."""
+    if hasattr(relation, "to_arrow_table"):
+        return relation.to_arrow_table().to_pandas()
+    return relation.arrow().to_pandas()
 
 
 def _as_ingested(frame: pd.DataFrame) -> pd.DataFrame:

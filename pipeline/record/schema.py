@@ -15,6 +15,11 @@ Tables (``observations.submitted`` is NULL for an undated return, known from the
   earlier submission it ``supersedes`` (same economy, kind and round, different bytes);
 * ``observations`` — every ingested value with its round, submission and source cell;
 * ``decisions`` — decisions on validation findings (filled by a later stage; schema only).
+
+The ``as_of(date)`` table macro picks each key's latest vintage with ``arg_max`` over a
+``GROUP BY`` and joins the winning rows back by ``rowid`` (rows are never deleted, so row ids are
+stable): on 2 M rows that is several times faster than a ``row_number()`` window, which has
+to sort every column, and a join is faster than ``rowid IN (…)``.
 """
 
 from __future__ import annotations
@@ -77,12 +82,12 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE OR REPLACE MACRO known_from(submitted) AS coalesce(submitted, {UNDATED});
 CREATE OR REPLACE MACRO as_of(cutoff) AS TABLE
-    SELECT * FROM observations
-    WHERE known_from(submitted) <= CAST(cutoff AS DATE)
-    QUALIFY row_number() OVER (
-        PARTITION BY {KEY_SQL}
-        ORDER BY known_from(submitted) DESC, round DESC, sequence DESC
-    ) = 1;
+    SELECT o.* FROM observations o JOIN (
+        SELECT arg_max(rowid, (known_from(submitted), round, sequence)) AS latest
+        FROM observations
+        WHERE known_from(submitted) <= CAST(cutoff AS DATE)
+        GROUP BY {KEY_SQL}
+    ) AS chosen ON o.rowid = chosen.latest;
 """
 
 
@@ -101,9 +106,15 @@ def connect(store_dir: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConne
     if read_only:
         if not path.is_file():
             raise FileNotFoundError(f"no store of record at {path} (run `ictstats ingest` first)")
-        return duckdb.connect(str(path), read_only=True)
+        return quiet(duckdb.connect(str(path), read_only=True))
     path.parent.mkdir(parents=True, exist_ok=True)
-    return create(duckdb.connect(str(path)))
+    return create(quiet(duckdb.connect(str(path))))
+
+
+def quiet(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No DuckDB progress bar: it would print into the command's stdout on a slow query."""
+    connection.execute("SET enable_progress_bar = false").fetchall()
+    return connection
 
 
 def create(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

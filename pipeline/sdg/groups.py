@@ -63,13 +63,28 @@ def _income(grid: pd.DataFrame, spec: dict[str, Any], income: pd.DataFrame) -> p
     return group.where(group.isin(INCOME_GROUPS))
 
 
+def _income_union(grid: pd.DataFrame, spec: dict[str, Any], income: pd.DataFrame) -> pd.Series:
+    """One group of several income groups (World Bank "low and middle income" = L + LM + UM)."""
+    (name,) = spec["groups"]
+    group = _income(grid, spec, income)
+    return pd.Series(name, index=grid.index, dtype=object).where(group.isin(spec["members"]))
+
+
 #: How each ``kind`` of group type finds an economy's group (None / NaN = not a member).
 GROUP_KINDS: dict[str, Callable[[pd.DataFrame, dict[str, Any], pd.DataFrame], pd.Series]] = {
     "all": _all,
     "column": _column,
     "flag": _flag,
     "income": _income,
+    "income_union": _income_union,
 }
+
+
+def with_sdg_regions(economies: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """``economies`` plus the ``sdg_region`` column (name) from ``schemas/sdg/sdg_regions.csv``
+    (economies absent from that file get no SDG region)."""
+    names = regions.set_index("economy")["sdg_region"]
+    return economies.assign(sdg_region=economies["economy"].map(names))
 
 
 def membership(

@@ -34,6 +34,11 @@ SERIES_COLUMNS = (
 )
 
 
+#: Collection-round columns of the observation table, carried when present (the SDMX file's
+#: DATA_LAST_UPDATE is the latest ``submitted`` date of a series' values).
+VINTAGE_COLUMNS = ("round", "submitted")
+
+
 def obs_status(rows: pd.DataFrame) -> np.ndarray:
     """SDMX OBS_STATUS of each row: E (estimate) before B (break in series) before A."""
     estimate = rows["estimate"].astype(bool).to_numpy()
@@ -73,6 +78,7 @@ def one_series(
             "source_file": rows["source_file"],
             "sheet": rows["sheet"],
             "cell": cell_label(definition.formula, definition.source, rows["cell"]),
+            **{c: rows[c] for c in VINTAGE_COLUMNS if c in rows},
         }
     )
 
@@ -106,7 +112,8 @@ def compute_series(
         key=lambda col: col.map(order) if col.name == "series" else col,
         kind="stable",
     )
-    return frame.loc[:, list(SERIES_COLUMNS)].reset_index(drop=True)
+    extra = [c for c in VINTAGE_COLUMNS if c in frame]
+    return frame.loc[:, [*SERIES_COLUMNS, *extra]].reset_index(drop=True)
 
 
 def series_counts(series: pd.DataFrame) -> pd.DataFrame:

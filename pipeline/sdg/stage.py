@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.sdg.aggregates import aggregate
-from pipeline.sdg.definitions import SdgMethodology, load_methodology
-from pipeline.sdg.groups import membership
+from pipeline.sdg.definitions import SDG_SCHEMAS, SdgMethodology, load_methodology
+from pipeline.sdg.groups import membership, with_sdg_regions
 from pipeline.sdg.sdmx import left_out, to_sdmx_csv
 from pipeline.sdg.series import compute_series
 
@@ -21,6 +21,11 @@ class SdgTables:
     aggregates: pd.DataFrame
     sdmx: pd.DataFrame
     left_out: pd.DataFrame
+
+
+def sdg_regions() -> pd.DataFrame:
+    """Economy → SDG regional grouping of M49 (``schemas/sdg/sdg_regions.csv``)."""
+    return pd.read_csv(SDG_SCHEMAS / "sdg_regions.csv", dtype={"m49": "Int64"})
 
 
 def definitions_frame(methodology: SdgMethodology) -> pd.DataFrame:
@@ -48,6 +53,7 @@ def run(
 ) -> SdgTables:
     """Series, aggregates and SDMX-CSV rows from the observation table and the reference."""
     methodology = methodology or load_methodology()
+    economies = with_sdg_regions(economies, sdg_regions())
     series = compute_series(observations, population, economies, methodology)
     definitions = definitions_frame(methodology)
     members = membership(
@@ -55,5 +61,6 @@ def run(
     )
     aggregates = aggregate(series, population, members, definitions, methodology.aggregation)
     codes = frozenset(s.code for s in methodology.series if s.sdmx)
-    sdmx = to_sdmx_csv(series, aggregates, definitions["unit"], codes, methodology.sdmx)
+    formulas = pd.Series({s.code: s.formula for s in methodology.series})
+    sdmx = to_sdmx_csv(series, aggregates, definitions["unit"], codes, methodology.sdmx, formulas)
     return SdgTables(series, aggregates, sdmx, left_out(series, codes, methodology.sdmx))
