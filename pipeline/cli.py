@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "pipeline.ingest.cli",
     "pipeline.record.cli",
     "pipeline.validate.cli",
+    "pipeline.validate.answers_cli",
     "pipeline.index.cli",
     "pipeline.uncertainty.cli",
     "pipeline.sdg.cli",

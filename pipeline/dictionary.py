@@ -18,13 +18,13 @@ from pipeline.paths import SCHEMAS
 
 @cache
 def indicators(path: Path = SCHEMAS / "indicators.csv") -> pd.DataFrame:
-    """The dictionary indexed by ``code``, with ``breakdowns`` as a tuple of dimension names."""
+    """The dictionary indexed by ``code``, with ``breakdowns`` as a tuple of dimension names
+    and ``crossed`` as a tuple of dimension pairs collected crossed (``sex*skill``: each
+    skill by sex, as SDG 4.4.1 is reported)."""
     table = pd.read_csv(path, dtype={"code": str}, keep_default_na=False, na_values=[""])
-    table["breakdowns"] = (
-        table["breakdowns"]
-        .fillna("")
-        .map(lambda text: tuple(part for part in text.split(";") if part))
-    )
+    parts = table["breakdowns"].fillna("").map(lambda text: [p for p in text.split(";") if p])
+    table["breakdowns"] = parts.map(lambda ps: tuple(p for p in ps if "*" not in p))
+    table["crossed"] = parts.map(lambda ps: tuple(tuple(p.split("*")) for p in ps if "*" in p))
     return table.set_index("code", drop=False)
 
 

@@ -7,6 +7,7 @@ table, whose columns are fixed here, and the command's exit code is derived from
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,13 +31,21 @@ FINDING_COLUMNS = (
     "economy",
     "year",
     "indicator",
+    "breakdown",
     "source_file",
     "sheet",
     "cell",
     "value",
     "expected",
     "message",
+    "finding_id",
 )
+
+#: What makes two findings the same finding in two runs (its id): a focal point's answer to
+#: one stays attached to it as long as the rule, the value and where it sits do not change.
+IDENTITY = ("rule_id", "economy", "indicator", "year", "breakdown", "value")
+
+LOCATION = ("source_file", "sheet", "cell")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -68,12 +77,14 @@ FINDINGS_SCHEMA = pa.DataFrameSchema(
         "economy": pa.Column(str, nullable=True),
         "year": pa.Column("Int64", nullable=True),
         "indicator": pa.Column(str, nullable=True),
+        "breakdown": pa.Column(str, nullable=True),
         "source_file": pa.Column(str, nullable=True),
         "sheet": pa.Column(str, nullable=True),
         "cell": pa.Column(str, nullable=True),
         "value": pa.Column(str, nullable=True),
         "expected": pa.Column(str, nullable=True),
         "message": pa.Column(str),
+        "finding_id": pa.Column(str),
     },
     strict=True,
     ordered=True,
@@ -123,11 +134,34 @@ def coded_rows(stage: str, code: str, rows: pd.DataFrame | list[dict]) -> pd.Dat
     return frame.assign(stage=stage, rule_id=code, severity=entry.severity, message=messages)
 
 
+def finding_ids(frame: pd.DataFrame) -> pd.Series:
+    """Stable ids: the first 12 hex digits of the SHA-1 of the :data:`IDENTITY` columns.
+
+    A finding without an indicator (a file that cannot be read) is also told apart by its
+    file, sheet and cell, so two problems of one return do not share an id.
+    """
+    located = frame["indicator"].map(is_missing)
+    parts = [frame[c].map(lambda v: "" if is_missing(v) else str(v)) for c in IDENTITY]
+    where = [frame[c].map(lambda v: "" if is_missing(v) else str(v)) for c in LOCATION]
+    text = parts[0].str.cat(parts[1:], sep="|")
+    text = text.where(~located, text.str.cat(where, sep="|"))
+    digests = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] for t in text]
+    return pd.Series(digests, index=frame.index, dtype=object)
+
+
 def normalise_findings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Select and order the finding columns, filling absent ones, and check the schema."""
+    """Select and order the finding columns, filling absent ones (an empty breakdown means
+    totals), give every finding its id, and check the schema."""
     out = frame.reindex(columns=list(FINDING_COLUMNS))
     for column in ("value", "expected"):
         out[column] = out[column].map(lambda v: None if is_missing(v) else str(v))
+    out["breakdown"] = out["breakdown"].map(lambda v: "" if is_missing(v) else str(v))
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    ids = out["finding_id"].astype(object)
+    missing = ids.map(is_missing)
+    if missing.any():
+        ids[missing] = finding_ids(out[missing])
+    out["finding_id"] = ids
     return FINDINGS_SCHEMA.validate(out)
 
 

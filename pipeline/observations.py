@@ -161,3 +161,17 @@ def observation_table(rows: Iterable[Mapping[str, object]], **defaults: object) 
     frame = pd.DataFrame(full, columns=list(OBSERVATION_COLUMNS))
     kinds = {"year": "int64", "value": float, "estimate": bool, "break_in_series": bool}
     return OBSERVATION_SCHEMA.validate(frame.astype(kinds))
+
+
+def breakdown_text(frame: pd.DataFrame) -> np.ndarray:
+    """The breakdown of each row as ``sex=F; age=Y15T24`` (empty for totals), from whichever
+    breakdown columns ``frame`` has, so a finding names the exact value a focal point checks."""
+    text = np.full(len(frame), "", dtype=object)
+    for name in DIMENSION_NAMES:
+        if name not in frame:
+            continue
+        codes = frame[name].fillna(TOTAL).to_numpy(object)
+        shown = codes != TOTAL
+        label = np.where(text == "", f"{name}=", "; " + f"{name}=")
+        text = np.where(shown, text + label + codes.astype(str), text)
+    return text

@@ -70,7 +70,15 @@ def _idi_regions() -> pd.DataFrame:
         frames.append(frame.assign(edition=edition))
     idi = pd.concat(frames)
     idi["economy_code"] = idi["iso3"].replace(IDI_CODE_FIXES)
-    idi = idi.sort_values("edition", kind="stable").drop_duplicates("economy_code", keep="last")
+    # An edition may give one code the name another code holds in the other editions (IDI
+    # 2025 calls DOM "Dominica", DMA's name): a source slip; the code keeps its own latest name.
+    owner = idi.groupby("economy")["economy_code"].agg(lambda c: c.mode().iloc[0])
+    slip = idi["economy"].map(owner) != idi["economy_code"]
+    idi["economy"] = idi["economy"].where(~slip)
+    idi = idi.sort_values("edition", kind="stable")
+    names = idi.dropna(subset=["economy"]).drop_duplicates("economy_code", keep="last")
+    idi = idi.drop_duplicates("economy_code", keep="last")
+    idi["economy"] = idi["economy_code"].map(names.set_index("economy_code")["economy"])
     idi["itu_region"] = idi["itu_region"].str.replace("The Americas", "Americas")
     return idi.rename(columns={"economy": "idi_name"})[["economy_code", "itu_region", "idi_name"]]
 

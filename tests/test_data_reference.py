@@ -103,3 +103,12 @@ def test_reference_files_are_reproducible_from_the_script() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.main(["--check"]) == 0
+
+
+def test_dom_is_the_dominican_republic_not_dominica():
+    """IDI 2025 names DOM "Dominica"; the reference keeps DOM's own name from earlier editions."""
+    from pipeline.reference import economies
+
+    names = economies().set_index("economy")["name"]
+    assert names["DOM"].startswith("Dominican") and names["DMA"] == "Dominica"
+    assert not names.duplicated().any()

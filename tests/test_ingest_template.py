@@ -167,3 +167,42 @@ def test_round_trip_property(tmp_path: Path, rows: list[tuple]) -> None:
     assert got["value"].tolist() == stored
     assert got["estimate"].tolist() == want["estimate"].tolist()
     assert got["break_in_series"].tolist() == want["break_in_series"].tolist()
+
+
+def test_template_collects_ict_skills_by_sex(tmp_path: Path) -> None:
+    """SDG 4.4.1 is reported by skill and sex: a filled template must keep women's skills."""
+    path = write_questionnaire(tmp_path / "KEN.xlsx", "KEN", [2023], "household")
+    sheet = openpyxl.load_workbook(path)["Skills"]
+    rows = [r for r in sheet.iter_rows(min_row=layout.FIRST_DATA_ROW, values_only=True) if r[0]]
+    labels = {(r[3], r[8]) for r in rows if r[0] == "HH15"}  # sex, skill columns
+    assert len([r for r in rows if r[0] == "HH15"]) == 30
+    assert {("F", "EMAIL"), ("M", "TRAF"), ("_T", "COPA"), ("F", "_T")} <= labels
+
+
+def test_prefilled_template_gives_back_last_rounds_values(tmp_path: Path) -> None:
+    from pipeline.cli import main
+
+    processed = tmp_path / "processed"
+    raw = tmp_path / "raw" / "household"
+    raw.mkdir(parents=True)
+    source = Path(__file__).parents[1] / "raw" / "household" / "KEN_2023_household.xlsx"
+    (raw / source.name).write_bytes(source.read_bytes())
+    assert main(["ingest", str(tmp_path / "raw"), "--output", str(processed)]) in (0, 1)
+    out = tmp_path / "KEN_2024.xlsx"
+    argv = ["template", "--economy", "KEN", "--year", "2024", "--kind", "household"]
+    assert main([*argv, "--prefill", str(processed), "-o", str(out)]) == 0
+    before = pd.read_parquet(processed / "ingest" / "observations.parquet")
+    after = ingest_paths([out], tmp_path, known=ingest_corpus.KNOWN).observations
+    women = before[(before["indicator"] == "HH15") & (before["sex"] == "F")]
+    women = women[women["year"] == 2023]
+    assert len(women) == 9
+    merged = women.merge(after, on=KEY, suffixes=("", "_new"))
+    assert len(merged) == 9 and (merged["value"] == merged["value_new"]).all()
+    intro = openpyxl.load_workbook(out)["Instructions"]
+    assert "dernier cycle" not in str(intro["A1"].value)  # KEN reports in English
+
+
+@pytest.mark.parametrize(("lang", "word"), [("fr", "Questionnaire TIC"), ("es", "Cuestionario")])
+def test_template_instructions_in_french_and_spanish(tmp_path: Path, lang, word) -> None:
+    path = write_questionnaire(tmp_path / "x.xlsx", "SEN", [2023], "admin", lang=lang)
+    assert word in openpyxl.load_workbook(path)["Instructions"]["A1"].value

@@ -26,9 +26,31 @@ import synthetic
 SCORE_DECIMALS = 1
 
 
+#: The real edition setting (IDI 2024 publishes no ranks), before the fixture below.
+EDITION_RANKS = tables.ranks_published
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ranks_shown():
+    """The synthetic scores use the idi_2024 name to exercise the ranking columns; the shipped
+    edition publishes no ranks (tested in test_ranks_not_published_drop_the_rank_columns)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "ranks_published", lambda edition: True)
+        yield
+
+
 @pytest.fixture(scope="module")
 def bundle():
     return synthetic.bundle()
+
+
+def test_ranks_not_published_drop_the_rank_columns(bundle, monkeypatch):
+    monkeypatch.setattr(tables, "ranks_published", EDITION_RANKS)
+    assert not EDITION_RANKS("idi_2024") and EDITION_RANKS("idi_2017")
+    table = tables.ranking(bundle, "idi_2024")
+    assert not {"Rank", "Previous rank", "Change in rank"} & set(table.frame.columns)
+    assert any("without ranks" in note for note in table.notes)
+    assert list(table.frame["Score"]) == sorted(table.frame["Score"], reverse=True)
 
 
 @pytest.fixture(scope="module")

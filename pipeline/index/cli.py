@@ -24,7 +24,8 @@ from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, available_editions, edition_path, load
 from pipeline.paths import PROCESSED
 from pipeline.progress import say
-from pipeline.store import read_table, write_table
+from pipeline.store import write_table
+from pipeline.withheld import publishable, write_left_out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -89,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
     except MethodologyError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    observations = read_table(args.processed / "ingest", "observations")
     date = cutoff(methodology, args.as_of)
-    observations = vintage.known(observations, date)
+    usable = publishable(args.processed, date)
+    observations = usable.observations
     years = [args.year - 1, args.year] if args.year else None
     result = compute_edition(
         observations, methodology, reference.population(), reference.economies(), years
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     write_table(excluded[excluded["year"] == args.year] if args.year else excluded, out, "excluded")
     notes = result.notes[result.notes["year"] == args.year] if args.year else result.notes
     write_table(notes, out, "notes")
+    write_left_out(usable, out)
     top = scores[scores["level"] == scores["level"].max()] if len(scores) else scores
     known = "every value known" if date == vintage.LATEST else f"values known on {date}"
     say(
@@ -116,4 +118,5 @@ def run(args: argparse.Namespace) -> int:
         f"inclusion threshold, {notes[['economy', 'year']].drop_duplicates().shape[0]} "
         f"unscored economy-years explained in notes; wrote {out}"
     )
+    say(usable.summary(f"index {methodology.name}"))
     return EXIT_OK

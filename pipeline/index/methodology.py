@@ -150,6 +150,33 @@ def _node_rows(raw: dict[str, Any], defaults: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(NODE_COLUMNS))
 
 
+def _known_keys() -> dict[str, set[str]]:
+    """Keys a methodology file may use, per table; anything else is a typo that would
+    otherwise switch a rule off silently (``min_indicator = 5`` for ``min_indicators``)."""
+    return {
+        "": {"extends", "edition", "defaults", "indicators", "nodes"},
+        "edition": {*EDITION_DEFAULTS, "name", "index", "title", "edition_year", "as_of"},
+        "defaults": set(METHOD_DEFAULTS),
+        "indicators": set(INDICATOR_COLUMNS),
+        "nodes": set(NODE_COLUMNS) - {"level"},
+    }
+
+
+def unknown_keys(raw: dict[str, Any]) -> list[str]:
+    """Keys of a parsed methodology file that no table of the format knows."""
+    known = _known_keys()
+    problems = [f"unknown key {key!r}" for key in raw if key not in known[""]]
+    for table in ("edition", "defaults"):
+        problems += [
+            f"{table}.{k}: unknown key" for k in raw.get(table, {}) if k not in known[table]
+        ]
+    for table in ("indicators", "nodes"):
+        for position, entry in enumerate(raw.get(table, [])):
+            extra = sorted(set(entry) - known[table]) if isinstance(entry, dict) else []
+            problems += [f"{table}[{position}].{key}: unknown key" for key in extra]
+    return problems
+
+
 def build(raw: dict[str, Any], source: str, known_indicators: set[str] | None) -> Methodology:
     """Check a parsed methodology mapping and build the :class:`Methodology` (or raise)."""
     edition = {**EDITION_DEFAULTS, **raw.get("edition", {})}
@@ -164,6 +191,7 @@ def build(raw: dict[str, Any], source: str, known_indicators: set[str] | None) -
         "transform": (treat.TRANSFORMS, {}, {}),
     }
     problems, levels, weights = check(edition, nodes, indicators, registries, known_indicators)
+    problems = [*unknown_keys(raw), *problems]
     if problems:
         raise MethodologyError(source, problems)
     nodes = nodes.assign(

@@ -30,7 +30,7 @@ from pipeline.ingest.readers import read_any
 from pipeline.ingest.rounds import Rounds, header_round
 from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
-from pipeline.ingest.workbook import WorkbookRead, file_finding
+from pipeline.ingest.workbook import WorkbookRead, economy_from_name, file_finding
 from pipeline.ingest.worker import Worker
 from pipeline.observations import (
     INGESTED_COLUMNS,
@@ -122,6 +122,17 @@ def interpret_batch(plans: list, csv_cells: list[pd.DataFrame]) -> tuple[list, l
     return [observations], [*findings, *note_findings, *cell_findings]
 
 
+def _owned(read: WorkbookRead, path: Path, known: set[str] | None) -> list:
+    """The file's findings, those without an economy given the file's (from its header, else
+    its name), so an unreadable return still shows in that economy's report."""
+    economy = read.economy or economy_from_name(path)
+    economy = economy if known is None or economy in known else None
+    return [
+        {**f, "economy": economy} if isinstance(f, dict) and not f.get("economy") else f
+        for f in read.findings
+    ]
+
+
 def ingest_paths(
     paths: Iterable[Path],
     root: Path,
@@ -142,7 +153,7 @@ def ingest_paths(
         reads = ((Path(path), read_file(Path(path), root, known, worker)) for path in paths)
         if show_progress:
             reads = progress(reads, total=len(paths), label="ingest")
-        produced, findings = _read_all(reads, rounds, root)
+        produced, findings = _read_all(reads, rounds, root, known)
     observations = empty_observations(INGESTED_COLUMNS)
     if produced:
         observations, duplicate_findings = resolve_duplicates(
@@ -174,14 +185,17 @@ def _record(rounds: Rounds, path: Path, root: Path, read: WorkbookRead) -> list[
 
 
 def _read_all(
-    reads: Iterable[tuple[Path, WorkbookRead]], rounds: Rounds, root: Path
+    reads: Iterable[tuple[Path, WorkbookRead]],
+    rounds: Rounds,
+    root: Path,
+    known: set[str] | None,
 ) -> tuple[list, list]:
     """Observations and findings of all reads, interpreted in chunks of about
     :data:`CHUNK_CELLS` cells (memory holds one chunk of raw cells at a time)."""
     produced, findings, plans, cells, size = [], [], [], [], 0
     for path, read in reads:
         findings.extend(_record(rounds, path, root, read))
-        findings.extend(read.findings)
+        findings.extend(_owned(read, path, known))
         mine = [plan for plan in read.plans if plan.economy]
         plans.extend(mine)
         if read.cells is not None and not read.cells.empty:

@@ -18,11 +18,11 @@ import pandas as pd
 from pipeline.findings import EXIT_OK, EXIT_USAGE, exit_code
 from pipeline.ingest import WORKBOOK_SUFFIXES, IngestResult, ingest_paths, return_files
 from pipeline.ingest.layout import KINDS
-from pipeline.ingest.template import write_questionnaire
+from pipeline.ingest.template import economy_language, write_questionnaire
 from pipeline.paths import PROCESSED, RAW, STORE
 from pipeline.progress import say
 from pipeline.record import record_ingest
-from pipeline.store import write_table
+from pipeline.store import read_table, write_table
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -46,6 +46,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     template.add_argument(
         "--round", dest="collection_round", help="collection round (default: the year after --year)"
     )
+    template.add_argument(
+        "--prefill",
+        nargs="?",
+        type=Path,
+        const=PROCESSED,
+        metavar="PROCESSED",
+        help="fill in the values of the last round from PROCESSED/ingest (default %(const)s)",
+    )
+    template.add_argument("--lang", choices=("en", "fr", "es"), help="instructions language")
     template.set_defaults(handler=handle_template)
     ingest = subparsers.add_parser(
         "ingest",
@@ -80,8 +89,16 @@ def handle_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     years = range(args.year - args.years_back, args.year + 1)
     output = args.output or Path(f"{economy}_{args.year}_{args.kind}.xlsx")
+    values = read_table(args.prefill / "ingest", "observations") if args.prefill else None
     written = write_questionnaire(
-        output, economy, years, args.kind, collection_round=args.collection_round
+        output,
+        economy,
+        years,
+        args.kind,
+        values,
+        collection_round=args.collection_round,
+        lang=args.lang or economy_language(economy),
+        revision=bool(args.prefill),
     )
     print(written)
     return EXIT_OK

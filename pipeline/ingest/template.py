@@ -9,7 +9,9 @@ Manual (2020): the total row first, then one row per category of each allowed br
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.dictionary import collected
 from pipeline.ingest import layout
 from pipeline.observations import DIMENSION_NAMES, DIMENSIONS, TOTAL
+from pipeline.paths import SCHEMAS
 
 BOLD = Font(bold=True)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -35,35 +38,43 @@ PREFILL_COLUMNS = (
     "footnote",
 )
 
-INSTRUCTIONS = (
-    "ictstats ICT questionnaire ({kind}) for {name} ({economy}), reference year {year}",
-    "",
-    "How to fill in this questionnaire",
-    "1. Each data sheet lists indicators by code; enter one value per year in the year columns.",
-    "2. The first row of each indicator is the total; the rows below it are its breakdowns "
-    "(sex, age group, urban/rural area, speed tier, technology, ICT skill), one per row.",
-    "3. Enter plain numbers. Leave a cell empty when the value is not available.",
-    "4. Unit multiplier (cell B6 of each sheet): units, thousands or millions. It applies to "
-    "counts (subscriptions, traffic, bandwidth) and never to percentages.",
-    "5. Status column next to each year: E = estimate, B = break in series, EB = both.",
-    "6. Note column: a footnote (source, definition used) that applies to every value of the row.",
-    "7. Do not rename codes, add sheets, merge cells or enter formulas without their values.",
-    "",
-    "Breakdown codes",
-    *(f"{name}: {', '.join(categories)}" for name, categories in DIMENSIONS.items()),
-    "_T means total (no breakdown).",
-)
-#: Added after item 7 when the header block names the collection round.
-ROUND_INSTRUCTION = "8. Collection round (cell B7): the round this return answers; keep it as sent."
+LANGUAGES = ("en", "fr", "es")
 
 
-def _block_rows(codes: pd.Index, breakdowns: pd.Series) -> list[tuple[str, dict[str, str]]]:
-    """Template rows per indicator: total first, then each category of each breakdown."""
+@cache
+def _texts(lang: str) -> dict:
+    """The instructions of ``schemas/messages/<lang>.toml`` ``[template]`` (English fallback)."""
+    path = SCHEMAS / "messages" / f"{lang if lang in LANGUAGES else 'en'}.toml"
+    with path.open("rb") as handle:
+        return tomllib.load(handle)["template"]
+
+
+def instructions(lang: str, collection_round: str, prefilled: bool) -> list[str]:
+    """Lines of the instructions sheet in ``lang``: title, how to fill in, the round cell
+    when the header names one, a note on prefilled values, then the breakdown codes."""
+    text = _texts(lang)
+    lines = [text["title"], *text["lines"]]
+    lines += [text["round"]] if collection_round else []
+    lines += ["", text["prefilled"]] if prefilled else []
+    codes = [f"{name}: {', '.join(categories)}" for name, categories in DIMENSIONS.items()]
+    return [*lines, "", text["codes"], *codes, text["total"]]
+
+
+def _block_rows(indicators: pd.DataFrame) -> list[tuple[str, dict[str, str]]]:
+    """Template rows per indicator: total first, then each category of each breakdown, then
+    each pair of categories of the crossed breakdowns (``sex*skill``: women's skills, men's)."""
     rows: list[tuple[str, dict[str, str]]] = []
-    for code in codes:
+    crossed = indicators.get("crossed", pd.Series(dtype=object))
+    for code in indicators.index:
         rows.append((code, {}))
-        for dimension in breakdowns[code]:
+        for dimension in indicators.at[code, "breakdowns"]:
             rows.extend((code, {dimension: category}) for category in DIMENSIONS[dimension][1:])
+        for outer, inner in crossed.get(code, ()):
+            rows.extend(
+                (code, {outer: a, inner: b})
+                for a in DIMENSIONS[outer][1:]
+                for b in DIMENSIONS[inner][1:]
+            )
     return rows
 
 
@@ -122,7 +133,7 @@ def _write_sheet(
         for key in prefill[list(PREFILL_COLUMNS)].itertuples(index=False, name=None)
     }
     order = {code: position for position, code in enumerate(indicators.index)}
-    rows = _block_rows(indicators.index, indicators["breakdowns"])
+    rows = _block_rows(indicators)
     known = {_row_key(code, dims) for code, dims in rows}
     keys = [_row_key(code, dims) for code, dims in rows]
     for code in indicators.index:
@@ -156,6 +167,8 @@ def write_questionnaire(
     kind: str,
     values: pd.DataFrame | None = None,
     collection_round: str | None = None,
+    lang: str | None = None,
+    revision: bool = False,
 ) -> Path:
     """Write a questionnaire workbook for ``economy`` and ``years`` of questionnaire ``kind``.
 
@@ -166,7 +179,10 @@ def write_questionnaire(
     with 16 significant digits (openpyxl; Excel itself keeps 15). ``collection_round`` goes
     to the header block (default: the year after the reference year, since ITU collects the
     data of year t in a round run in year t + 1; ``""`` leaves the round row out, as in
-    workbooks made before rounds). Returns ``path``.
+    workbooks made before rounds). ``lang`` (en, fr, es; default English; ``ictstats
+    template`` uses :func:`economy_language`) is the language of the instructions;
+    ``revision`` tells the focal point that the values filled in are last round's, to check
+    and revise. Returns ``path``.
     """
     if kind not in layout.KINDS:
         raise ValueError(f"kind must be one of {layout.KINDS}, not {kind!r}")
@@ -186,9 +202,7 @@ def write_questionnaire(
     book = Workbook()
     intro = book.active
     intro.title = layout.INSTRUCTIONS_SHEET
-    lines = list(INSTRUCTIONS)
-    if block["round"]:
-        lines.insert(INSTRUCTIONS.index("Breakdown codes") - 1, ROUND_INSTRUCTION)
+    lines = instructions(lang or "en", block["round"], revision)
     for row, text in enumerate(lines, start=1):
         line = text.format(kind=kind, name=name, economy=economy, year=years[-1])
         intro.cell(row=row, column=1, value=line)
@@ -201,6 +215,18 @@ def write_questionnaire(
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def economy_language(economy: str) -> str:
+    """The economy's report language in the reference (English when unknown)."""
+    from pipeline.reference import economies
+
+    try:
+        table = economies()
+    except FileNotFoundError:
+        return "en"
+    match = table.loc[table["economy"] == economy, "language"] if "language" in table else []
+    return str(match.iloc[0]) if len(match) and match.iloc[0] in LANGUAGES else "en"
 
 
 def _economy_name(economy: str) -> str:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import reference, vintage
+from pipeline import reference
 from pipeline.derive import with_derived
 from pipeline.store import read_table
+from pipeline.withheld import publishable
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Bundle:
     sdg_series: pd.DataFrame
     sdg_aggregates: pd.DataFrame
     ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Values left out because a query is open (``pipeline.withheld``), for the notes.
+    withheld: pd.DataFrame = field(default_factory=pd.DataFrame)
     economies: pd.DataFrame = field(default_factory=lambda: reference.economies())
 
     def editions(self) -> list[str]:
@@ -70,9 +73,10 @@ def load_bundle(processed: Path) -> Bundle:
     what it can.
     """
     processed = Path(processed)
-    observations = vintage.known(read_table(processed / "ingest", "observations"))
+    usable = publishable(processed)
     return Bundle(
-        observations=with_derived(observations, reference.population()),
+        observations=with_derived(usable.observations, reference.population()),
+        withheld=usable.withheld(),
         findings=_optional(processed / "validate", "findings"),
         scores=_per_edition(processed / "index", "scores"),
         normalised=_per_edition(processed / "index", "normalised"),

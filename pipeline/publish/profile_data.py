@@ -20,7 +20,7 @@ from pipeline.publish.groups import membership
 from pipeline.publish.indicators import value_markers
 from pipeline.publish.layout import edition_title, marker, text
 from pipeline.publish.profile_chart import ProfileCanvas
-from pipeline.publish.tables import node_order
+from pipeline.publish.tables import node_order, ranks_published
 from pipeline.reference import population_of
 
 YEARS_SHOWN = 6
@@ -80,6 +80,9 @@ def node_scores(bundle: Bundle, regions: pd.DataFrame) -> pd.DataFrame:
 def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
     """The scores table of the profiles: one row per edition and node."""
     rank = scores["rank"].astype("Int64").astype(str) + " of " + scores["of"].astype(str)
+    hidden = ~scores["edition"].map({e: ranks_published(e) for e in scores["edition"].unique()})
+    unranked = scores["rank"].isna() | hidden.fillna(False).astype(bool)
+    previous = scores["previous_rank"].astype("Int64").astype(object).where(~hidden, "")
     return pd.DataFrame(
         {
             "economy": scores["economy"],
@@ -87,10 +90,12 @@ def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
             "Year": scores["year"].astype(int).astype(str),
             "Score": scores["node_name"],
             "Value": scores["score"],
-            "Rank": rank.where(scores["rank"].notna(), text()["workbook"]["missing"]),
+            "Rank": rank.where(~unranked, text()["workbook"]["missing"]).where(
+                ~hidden, "not published"
+            ),
             "Region mean": scores["region_mean"],
             "Previous value": scores["previous_score"],
-            "Previous rank": scores["previous_rank"].astype("Int64"),
+            "Previous rank": previous,
         }
     )
 

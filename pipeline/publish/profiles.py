@@ -22,6 +22,7 @@ from pipeline.publish.definitions import profile_definitions, reported_sources
 from pipeline.publish.layout import edition_title, marker, marker_legend, source_line, text
 from pipeline.publish.profile_chart import ALT
 from pipeline.publish.profile_data import ProfileData, prepare
+from pipeline.publish.withheld_notes import profile_lines
 
 TEMPLATE = Template(Path(__file__).with_name("profile.html").read_text(encoding="utf-8"))
 FLAG_WORDS = (
@@ -37,11 +38,14 @@ def _table_or(frame: pd.DataFrame | None, caption: str, empty: str, notes=None) 
     return html.frame_table(frame, caption, notes)
 
 
-def gap_lines(inputs: pd.DataFrame | None, reported: set[str], edition: str) -> list[str]:
-    """Plain sentences on imputed, estimated and lagged inputs and unreported indicators."""
+def gap_lines(
+    inputs: pd.DataFrame | None, reported: set[str], edition: str, withheld: list[str] = ()
+) -> list[str]:
+    """Plain sentences on withheld values, imputed, estimated and lagged inputs and
+    unreported indicators."""
     dictionary = indicators()
     names = dictionary["name"]
-    lines: list[str] = []
+    lines: list[str] = list(withheld)
     for flag, words in FLAG_WORDS if inputs is not None else ():
         codes = inputs.loc[inputs[flag].astype(bool), "indicator"]
         lines += [f"{names.get(c, c)}: {words.format(e=edition_title(edition))}" for c in codes]
@@ -96,7 +100,12 @@ def chart_alt(
 
 
 def render_profile(
-    code: str, info: pd.Series, data: ProfileData, source: str = "", sources=None
+    code: str,
+    info: pd.Series,
+    data: ProfileData,
+    source: str = "",
+    sources=None,
+    withheld: list[str] = (),
 ) -> str:
     """The HTML page of one economy (``info``: its row of the economy reference)."""
     name = str(info["name"]) if pd.notna(info["name"]) else code
@@ -124,7 +133,9 @@ def render_profile(
         strengths=_table_or(data.strengths.get(code), "Strengths", "Strengths: none."),
         weaknesses=_table_or(data.weaknesses.get(code), "Weaknesses", "Weaknesses: none."),
         values=values,
-        gaps="<ul>" + html.bullet_list(gap_lines(inputs, reported, data.headline)) + "</ul>",
+        gaps="<ul>"
+        + html.bullet_list(gap_lines(inputs, reported, data.headline, withheld))
+        + "</ul>",
         notes=html.bullet_list(legend),
     )
 
@@ -144,4 +155,8 @@ def render_profiles(bundle: Bundle) -> dict[str, str]:
     info = bundle.economies.set_index("economy").reindex(codes)
     source = source_line(bundle.observations)
     sources = reported_sources(bundle.observations)
-    return {code: render_profile(code, info.loc[code], data, source, sources) for code in codes}
+    held = profile_lines(bundle)
+    return {
+        code: render_profile(code, info.loc[code], data, source, sources, held.get(code, []))
+        for code in codes
+    }

@@ -27,6 +27,7 @@ from pipeline.publish.indicators import data_tables
 from pipeline.publish.layout import PublicationTable, edition_title, source_line, text
 from pipeline.publish.profiles import render_profiles
 from pipeline.publish.tables import index_tables
+from pipeline.publish.withheld_notes import with_notes, withheld_table
 from pipeline.publish.workbook import build_workbook
 
 OVERVIEW = (Path(__file__).with_name("overview.html")).read_text(encoding="utf-8")
@@ -105,6 +106,7 @@ def publish(bundle: Bundle) -> Publication:
     """Tables, workbook, charts, profiles and overview from the stage outputs."""
     year = reference_year(bundle)
     tables = index_tables(bundle) + data_tables(bundle, year) + audit_tables(bundle)
+    tables = with_notes(tables + withheld_table(bundle, year), bundle)
     editions = ", ".join(edition_title(e) for e in bundle.editions()) or "no index edition"
     subtitle = f"ictstats {__version__}; index editions: {editions}; data up to {year}."
     charts = overview_charts(bundle)

@@ -36,6 +36,16 @@ def score_format(edition: str) -> str:
     return "0." + "0" * places if places else "0"
 
 
+def ranks_published(edition: str) -> bool:
+    """Whether the edition publishes ranks (``ranks_published`` in its methodology file; ITU
+    publishes scores without ranks since IDI 2023)."""
+    from pipeline.index.methodology import available_editions, edition_path, load
+
+    if edition not in available_editions():
+        return True
+    return bool(load(edition_path(edition)).edition.get("ranks_published", True))
+
+
 def headline(bundle: Bundle, edition: str) -> pd.DataFrame:
     """Top-node rows of ``edition`` for its reference year (one row per economy)."""
     scores = bundle.scores[bundle.scores["edition"] == edition]
@@ -57,6 +67,7 @@ def score_flags(bundle: Bundle, edition: str) -> pd.Series:
 
 
 INTERVAL = ("Rank, 5th percentile", "Rank, 95th percentile")
+RANK_COLUMNS = ("Rank", "Previous rank", "Change in rank", *INTERVAL)
 
 
 def with_rank_interval(
@@ -80,6 +91,7 @@ def with_rank_interval(
 def ranking(bundle: Bundle, edition: str) -> PublicationTable:
     """Score, rank, previous score and rank, and change in rank, best first."""
     top = headline(bundle, edition).sort_values(["rank", "economy"]).reset_index(drop=True)
+    published = ranks_published(edition)
     places = decimals(edition)
     economies = bundle.economies.set_index("economy")
     frame = pd.DataFrame(
@@ -95,6 +107,9 @@ def ranking(bundle: Bundle, edition: str) -> PublicationTable:
         }
     )
     frame, interval_note = with_rank_interval(bundle, edition, frame)
+    if not published:
+        frame = frame.drop(columns=[c for c in RANK_COLUMNS if c in frame.columns])
+        interval_note = [text()["tables"]["ranking"]["no_ranks_note"].format(edition=edition)]
     flags = score_flags(bundle, edition).reindex(frame["ISO3"]).fillna("").to_numpy()
     markers = pd.DataFrame({"Score": flags})
     score = score_format(edition)
@@ -111,7 +126,8 @@ def ranking(bundle: Bundle, edition: str) -> PublicationTable:
         edition=edition_title(edition),
         year=year,
     )
-    return replace(table, notes=(*table.notes, *interval_note))
+    notes = table.notes if published else tuple(n for n in table.notes if "rank" not in n)
+    return replace(table, notes=(*notes, *interval_note))
 
 
 def node_order(scores: pd.DataFrame, edition: str) -> pd.Series:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import reference, vintage
+from pipeline import reference
 from pipeline.dictionary import indicators
 from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.paths import PROCESSED
@@ -25,7 +25,8 @@ from pipeline.sdg.definitions import load_methodology, methodology_problems
 from pipeline.sdg.sdmx_ml import to_sdmx_ml
 from pipeline.sdg.series import series_counts
 from pipeline.sdg.stage import SdgTables, run
-from pipeline.store import read_table, write_table, write_text
+from pipeline.store import write_table, write_text
+from pipeline.withheld import publishable, write_left_out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,9 +94,9 @@ def handle(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USAGE
     processed = Path(args.processed)
-    observations = vintage.known(read_table(processed / "ingest", "observations"))
+    usable = publishable(processed)
     tables = run(
-        observations,
+        usable.observations,
         reference.population(),
         reference.economies(),
         reference.income_groups(),
@@ -105,7 +106,9 @@ def handle(args: argparse.Namespace) -> int:
     write_table(tables.series, out, "series")
     write_table(tables.aggregates, out, "aggregates")
     write_text(neutralise_frame(tables.sdmx).to_csv(index=False), out / "sdg_sdmx.csv")
+    write_left_out(usable, out)
     prepared = prepared_date(tables.sdmx)
     write_text(to_sdmx_ml(tables.sdmx, methodology.sdmx, prepared), out / "sdg_sdmx.xml")
     print(closing_note(tables))
+    print(f"SDMX-CSV: {len(usable.withheld())} observation(s) omitted; {usable.summary('sdg')}")
     return EXIT_OK

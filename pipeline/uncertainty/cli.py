@@ -13,20 +13,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 
-from pipeline import choices, reference, vintage
-from pipeline.findings import EXIT_OK, EXIT_USAGE
+from pipeline import choices, reference
+from pipeline.findings import EXIT_OK, EXIT_USAGE, coded_findings
 from pipeline.index.cli import cutoff
 from pipeline.index.engine import compute_edition
 from pipeline.index.methodology import MethodologyError, edition_path, load
 from pipeline.paths import PROCESSED
 from pipeline.progress import say
-from pipeline.store import atomic_write, read_table, write_table
+from pipeline.store import atomic_write, write_table
 from pipeline.uncertainty import charts, coinr, spec
 from pipeline.uncertainty.analysis import Result, analyse
 from pipeline.uncertainty.edition import model_from_result
 from pipeline.uncertainty.model import IndexModel
+from pipeline.withheld import publishable
 
 ASEM = "coinr_asem"
 
@@ -58,8 +60,7 @@ def _model(edition: str, processed: Path) -> IndexModel:
         return coinr.asem_model(coinr.COINR_REFERENCE)
     methodology = load(edition_path(edition))
     # The edition as the index stage computes it: from the values known at its cutoff.
-    observations = vintage.known(read_table(processed / "ingest", "observations"),
-                                 cutoff(methodology, None))  # fmt: skip
+    observations = publishable(processed, cutoff(methodology, None)).observations
     year = methodology.reference_year
     result = compute_edition(
         observations,
@@ -85,6 +86,15 @@ def _write(result: Result, out: Path, edition: str) -> None:
     atomic_write(out / "sensitivity.png", lambda path: path.write_bytes(indices))
 
 
+def not_computed(stage: str, error: Exception, out: Path) -> int:
+    """Write a ``STAGE-NOT-COMPUTED`` finding instead of the tables (the run goes on)."""
+    detail = f"the batch does not allow it ({error})"
+    row = {"stage": stage, "detail": detail}
+    write_table(coded_findings("uncertainty", "STAGE-NOT-COMPUTED", [row]), out, "findings")
+    say(f"{stage}: not computed, {detail}; wrote {out / 'findings.csv'}")
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``ictstats uncertainty``; returns the exit code."""
     if args.n is not None and args.n < 2:
@@ -97,9 +107,16 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_USAGE
     started = time.perf_counter()
-    result = analyse(model, design, args.n)
-    seconds = time.perf_counter() - started
     out = args.processed / "uncertainty" / args.edition
+    try:
+        if len(model.economies) < 2:
+            raise ValueError(f"{len(model.economies)} economy scored; ranks need two or more")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # an empty slice: nothing to vary
+            result = analyse(model, design, args.n)
+    except (ValueError, RuntimeWarning) as error:  # too few economies or indicators
+        return not_computed(f"uncertainty {args.edition}", error, out)
+    seconds = time.perf_counter() - started
     _write(result, out, args.edition)
     runs = len(result.values)
     say(

@@ -150,10 +150,23 @@ def _check_weights(where: str, raw: dict[str, Any], model: IndexModel) -> list[s
     return problems
 
 
+ASSUMPTION_KEYS = {
+    "name",
+    "kind",
+    "levels",
+    "fraction",
+    "alternatives",
+    "values",
+    "indicators",
+    "method",
+}
+
+
 def _check_assumption(where: str, raw: object, model: IndexModel) -> list[str]:
     if not isinstance(raw, dict):
         return [f"{where} must be a table"]
     problems = [] if raw.get("name") else [f"{where}.name is missing"]
+    problems += [f"{where}.{key}: unknown key" for key in sorted(set(raw) - ASSUMPTION_KEYS)]
     kind = raw.get("kind")
     if kind not in KINDS:
         return [*problems, f"{where}.kind {kind!r} is not one of {KINDS}"]
@@ -200,6 +213,7 @@ def _overlapping_levels(entries: list[Any]) -> list[str]:
 def build(raw: dict[str, Any], source: str, model: IndexModel) -> Design:
     """Check a parsed design against the model it varies; raise :class:`DesignError`."""
     settings, problems = _settings(raw.get("settings", {}))
+    problems += [f"unknown key {key!r}" for key in raw if key not in ("settings", "assumptions")]
     entries = raw.get("assumptions", [])
     if not entries:
         problems.append("no [[assumptions]] given")

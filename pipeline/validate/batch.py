@@ -13,12 +13,23 @@ import pandas as pd
 
 from pipeline.findings import SEVERITIES
 
-SUMMARY_COLUMNS = ("economy", "name", *SEVERITIES, "findings", "rules_failed", "status")
+SUMMARY_COLUMNS = (
+    "economy",
+    "name",
+    *SEVERITIES,
+    "findings",
+    "explained",
+    "rules_failed",
+    "status",
+)
 
 
 def batch_summary(findings: pd.DataFrame, economies: pd.DataFrame) -> pd.DataFrame:
-    """One row per economy in ``economies`` (economy, name): counts by severity and a status."""
-    located = findings[findings["economy"].notna()]
+    """One row per economy in ``economies`` (economy, name): counts of open findings by
+    severity, findings explained by an answer (``state``, :mod:`pipeline.status`), a status."""
+    state = findings["state"] if "state" in findings else pd.Series("open", index=findings.index)
+    explained = findings[state == "explained"].groupby("economy").size().rename("explained")
+    located = findings[findings["economy"].notna() & (state != "explained")]
     counts = (
         located.groupby(["economy", "severity"])
         .size()
@@ -29,7 +40,8 @@ def batch_summary(findings: pd.DataFrame, economies: pd.DataFrame) -> pd.DataFra
     rules = located.groupby("economy")["rule_id"].nunique().rename("rules_failed")
     out = economies[["economy", "name"]].merge(counts.reset_index(), on="economy", how="left")
     out = out.merge(rules.reset_index(), on="economy", how="left")
-    numbers = [*SEVERITIES, "rules_failed"]
+    out = out.merge(explained.reset_index(), on="economy", how="left")
+    numbers = [*SEVERITIES, "rules_failed", "explained"]
     out[numbers] = out[numbers].fillna(0).astype("int64")
     out["findings"] = out[list(SEVERITIES)].sum(axis=1)
     out["status"] = "clean"
@@ -55,7 +67,9 @@ def _totals(summary: pd.DataFrame) -> str:
     )
 
 
-def markdown(summary: pd.DataFrame, rules: pd.DataFrame) -> str:
+def markdown(
+    summary: pd.DataFrame, rules: pd.DataFrame, queries: pd.DataFrame | None = None
+) -> str:
     """A short Markdown report: totals, economies with errors, rules that failed most."""
     lines = ["# Validation batch summary", "", _totals(summary), ""]
     lines += ["| economy | name | errors | warnings | info | status |", "|---|---|--:|--:|--:|---|"]
@@ -73,10 +87,15 @@ def markdown(summary: pd.DataFrame, rules: pd.DataFrame) -> str:
     lines += [
         f"| {r.rule_id} | {r.severity} | {r.items} | {r.fails} |" for r in failing.itertuples()
     ]
+    if queries is not None and len(queries):
+        lines += ["", "## Queries to focal points", "", "| " + " | ".join(queries.columns) + " |"]
+        lines.append("|---|" + "--:|" * (len(queries.columns) - 1))
+        for row in queries.itertuples(index=False):
+            lines.append("| " + " | ".join("" if pd.isna(c) else str(c) for c in row) + " |")
     return "\n".join(lines) + "\n"
 
 
-def html(summary: pd.DataFrame, rules: pd.DataFrame) -> str:
+def html(summary: pd.DataFrame, rules: pd.DataFrame, queries: pd.DataFrame | None = None) -> str:
     """The same content as a standalone HTML page (tables styled by severity)."""
     shown = summary[summary["findings"] > 0]
     table = shown.to_html(index=False, classes="summary", border=0, escape=True)
@@ -93,5 +112,12 @@ def html(summary: pd.DataFrame, rules: pd.DataFrame) -> str:
         "<!doctype html><html lang='en'><meta charset='utf-8'>"
         f"<title>Validation batch summary</title><style>{style}</style>"
         f"<h1>Validation batch summary</h1><p>{html_lib.escape(_totals(summary))}</p>"
-        f"{table}<h2>Rules that failed</h2>{rule_table}</html>\n"
+        f"{table}<h2>Rules that failed</h2>{rule_table}"
+        + (
+            "<h2>Queries to focal points</h2>"
+            + queries.to_html(index=False, border=0, escape=True, na_rep="")
+            if queries is not None and len(queries)
+            else ""
+        )
+        + "</html>\n"
     )

@@ -23,6 +23,10 @@ from pipeline.validate.kinds import REGISTRY
 
 RULES_DIR = SCHEMAS / "rules"
 _FIELDS = ("id", "label", "why", "source", "severity", "kind", "params", "message")
+_ENTRY_KEYS = {*_FIELDS, "examples"}
+#: Parameters that take one of a closed set of words (a misspelt word must not silently
+#: select the default behaviour).
+_MODES = {"direction": ("over", "under", "both")}
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Rule:
     questionnaire: str
     file: str
     examples: tuple[dict, ...] = field(default=(), compare=False)
+    unknown: tuple[str, ...] = field(default=(), compare=False)
 
 
 def _rules_of(path: Path) -> list[Rule]:
@@ -55,6 +60,7 @@ def _rules_of(path: Path) -> list[Rule]:
             questionnaire=questionnaire,
             file=path.name,
             examples=tuple(entry.get("examples", ())),
+            unknown=tuple(sorted(set(entry) - _ENTRY_KEYS)),
         )
         for entry in data.get("rule", [])
     ]
@@ -84,6 +90,12 @@ def _codes(rule: Rule, names: tuple[str, ...]) -> list[str]:
 def rule_problems(rule: Rule) -> list[str]:
     """Everything wrong with one rule (empty when it is sound)."""
     found = [f"missing {key}" for key in _FIELDS[:-2] if not getattr(rule, key)]
+    found += [f"unknown key {key!r}" for key in rule.unknown]
+    found += [
+        f"{name} {rule.params[name]!r} not one of {words}"
+        for name, words in _MODES.items()
+        if name in rule.params and rule.params[name] not in words
+    ]
     if rule.severity not in SEVERITIES:
         found.append(f"severity {rule.severity!r} not one of {SEVERITIES}")
     bad = _placeholders(rule.message) - set(FINDING_COLUMNS)

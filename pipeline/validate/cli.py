@@ -16,16 +16,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import choices, vintage
+from pipeline import choices, decisions, vintage
+from pipeline.decisions import store_path
 from pipeline.findings import EXIT_USAGE, coded_findings, concat_findings, exit_code
 from pipeline.paths import PROCESSED, RAW
 from pipeline.progress import progress, say
 from pipeline.reference import economies, population
 from pipeline.safetext import file_stem
+from pipeline.status import finding_states, load_policy, value_status
 from pipeline.store import atomic_write, read_table, write_table, write_text
 from pipeline.validate import Validation, catalogue, validate
 from pipeline.validate.batch import batch_summary, html, markdown
+from pipeline.validate.merge import into_batch
 from pipeline.validate.messages import DEFAULT_LANGUAGE, LANGUAGES, rule_text
+from pipeline.validate.queries import query_status, record_sent
 from pipeline.validate.report import build_report, table_workbook
 from pipeline.validate.revisions import read_previous
 
@@ -41,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--previous", type=Path, help="earlier vintage (table or long CSV)")
     parser.add_argument("--no-reports", action="store_true", help="skip per-economy workbooks")
+    parser.add_argument("--store", type=Path, help="store of record folder (decisions log)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.set_defaults(handler=run)
 
@@ -97,13 +102,15 @@ def _report_tasks(
 ) -> list[dict]:
     """One report job per economy, with only that economy's rows (cheap to send to workers)."""
     by_eco = result.rule_summary_by_economy
-    files = observations.groupby("economy")["source_file"].unique()
+    located = all_findings[["economy", "source_file"]].dropna()
+    files = pd.concat([observations[["economy", "source_file"]], located])
+    files = files.groupby("economy")["source_file"].unique()
     known = set(economies()["economy"])
     return [
         {
             "economy": eco,
             "name": name,
-            "lang": langs.get(eco, DEFAULT_LANGUAGE),
+            "lang": langs.get(eco) or languages([eco], args.lang)[eco],
             "summary": by_eco[by_eco["economy"] == eco],
             "findings": all_findings[all_findings["economy"] == eco],
             "files": sorted(files.get(eco, [])),
@@ -138,44 +145,84 @@ def _previous(path: Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame | No
         return None, coded_findings("validate", "REV-PREVIOUS-UNREADABLE", [row])
 
 
+def _selected(args: argparse.Namespace, observations: pd.DataFrame) -> set[str] | None:
+    """``--economy`` codes in upper case (None: the whole batch); unknown codes raise."""
+    if not args.economy:
+        return None
+    wanted = {code.upper() for code in args.economy}
+    unknown = sorted(wanted - set(economies()["economy"]) - set(observations["economy"]))
+    if unknown:
+        raise ValueError(f"unknown economy code(s) {', '.join(unknown)} (see economies.csv)")
+    return wanted
+
+
+def _statuses(args, observations, all_findings, reported) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Record the queries going out in the reports, then every finding's state and every
+    value's status from the decisions log."""
+    store = args.store or store_path(args.processed)
+    log = decisions.read(store)
+    if not args.no_reports:
+        sent = all_findings[all_findings["economy"].isin(reported)]
+        if record_sent(store, sent, log, "validate/reports"):
+            log = decisions.read(store)
+    states = finding_states(all_findings, log, load_policy())
+    return states, value_status(observations, states)
+
+
+def _write_summaries(out: Path, states: pd.DataFrame, rules: pd.DataFrame, names) -> None:
+    summary = batch_summary(states, names)
+    queries = query_status(states, list(names["economy"]), pd.Timestamp.now())
+    write_table(summary, out, "batch_summary")
+    write_table(queries, out, "query_status")
+    book = table_workbook(summary, "Batch summary", DEFAULT_LANGUAGE, queries)
+    atomic_write(out / "batch_summary.xlsx", book.save)
+    write_text(markdown(summary, rules, queries), out / "batch_summary.md")
+    write_text(html(summary, rules, queries), out / "batch_summary.html")
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``ictstats validate``."""
     source = args.processed / "ingest"
     if not any((source / f"observations.{ext}").exists() for ext in ("parquet", "csv")):
         say(f"ictstats validate: no observations in {source}; run ictstats ingest first")
         return EXIT_USAGE
-    observations = vintage.known(read_table(source, "observations"))
+    everything = vintage.known(read_table(source, "observations"))
     written = any((source / f"findings.{ext}").exists() for ext in ("parquet", "csv"))
     ingest = read_table(source, "findings") if written else None
-    if args.economy:
-        observations = observations[observations["economy"].isin(args.economy)]
+    try:
+        wanted = _selected(args, everything)
+    except ValueError as error:
+        say(f"ictstats validate: {error}")
+        return EXIT_USAGE
+    observations = everything if wanted is None else everything[everything["economy"].isin(wanted)]
     codes = sorted(observations["economy"].unique())
     langs = languages(codes, args.lang)
     previous, unreadable = _previous(args.previous)
     result = validate(observations, population(), languages=langs, previous=previous)
     result = replace(result, findings=concat_findings(result.findings, unreadable))
     out = args.processed / "validate"
+    if wanted is not None:
+        result = into_batch(out, result, wanted)
     write_table(result.findings, out, "findings")
     write_table(result.rule_summary, out, "rule_summary")
     write_table(result.rule_summary_by_economy, out, "rule_summary_by_economy")
     all_findings = concat_findings(ingest, result.findings)
-    if args.economy:
-        all_findings = all_findings[all_findings["economy"].isin(args.economy)]
-    names = _names(sorted(set(codes) | set(all_findings["economy"].dropna())))
-    summary = batch_summary(all_findings, names)
-    write_table(summary, out, "batch_summary")
-    book = table_workbook(summary, "Batch summary", DEFAULT_LANGUAGE)
-    atomic_write(out / "batch_summary.xlsx", book.save)
-    write_text(markdown(summary, result.rule_summary), out / "batch_summary.md")
-    write_text(html(summary, result.rule_summary), out / "batch_summary.html")
+    batch = set(everything["economy"]) | set(all_findings["economy"].dropna())
+    names = _names(sorted(batch))
+    reported = set(names["economy"]) if wanted is None else wanted
+    states, status = _statuses(args, everything, all_findings, reported)
+    write_table(status, out, "status")
+    _write_summaries(out, states, result.rule_summary, names)
     if not args.no_reports:
-        tasks = _report_tasks(args, result, all_findings, observations, langs, names)
+        mine = names[names["economy"].isin(reported)]
+        tasks = _report_tasks(args, result, states, everything, langs, mine)
         _write_reports(tasks, args.jobs)
     counts = result.findings["severity"].value_counts()
+    held = int((status["status"] == "withheld").sum())
     say(
         f"validate: {len(codes)} economies, {len(result.rule_summary)} rules, "
         f"{int(result.rule_summary['items'].sum())} items; findings: "
         + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
-        + f" → {out}"
+        + f"; {held} value(s) withheld → {out}"
     )
     return exit_code(result.findings)

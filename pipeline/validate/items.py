@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from pipeline.findings import FINDING_COLUMNS
-from pipeline.observations import DIMENSION_NAMES, TOTAL, total_flag, totals
+from pipeline.findings import FINDING_COLUMNS, LOCATION
+from pipeline.observations import DIMENSION_NAMES, TOTAL, breakdown_text, total_flag, totals
 
 PASS, FAIL, NOT_EVALUABLE = "pass", "fail", "not_evaluable"
 OUTCOMES = (PASS, FAIL, NOT_EVALUABLE)
@@ -26,7 +26,6 @@ ITEM_COLUMNS = (
     *FINDING_COLUMNS[FINDING_COLUMNS.index("economy") : FINDING_COLUMNS.index("message")],
     "outcome",
 )
-LOCATION = ("source_file", "sheet", "cell")
 
 
 def outcome(missing: np.ndarray | pd.Series, failed: np.ndarray | pd.Series) -> np.ndarray:
@@ -56,6 +55,7 @@ def make_items(frame: pd.DataFrame, expected: Expected, result: np.ndarray) -> p
             "economy": frame["economy"].to_numpy(object),
             "year": frame["year"].to_numpy("int64"),
             "indicator": frame["indicator"].to_numpy(object),
+            "breakdown": breakdown_text(frame),
             **{c: frame[c].fillna("").to_numpy(object) for c in LOCATION},
             "value": frame["value"].to_numpy(float),
             "expected": text,

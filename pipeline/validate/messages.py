@@ -8,11 +8,13 @@ falls back to English rather than failing.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from string import Formatter
 
-from pipeline.findings import render_message
+from pipeline.findings import catalogue, render_message
 from pipeline.paths import SCHEMAS
 
 LANGUAGES = ("en", "fr", "es")
@@ -25,10 +27,10 @@ def translations(lang: str, directory: Path = MESSAGES_DIR) -> dict:
     """The translation file of ``lang`` (``{"ui": {...}, "rules": {id: {...}}}``)."""
     path = directory / f"{lang}.toml"
     if not path.exists():
-        return {"ui": {}, "rules": {}}
+        return {"ui": {}, "rules": {}, "codes": {}}
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    return {"ui": data.get("ui", {}), "rules": data.get("rules", {})}
+    return {key: data.get(key, {}) for key in ("ui", "rules", "codes")}
 
 
 def rule_text(rule_id: str, key: str, english: str, lang: str) -> str:
@@ -39,6 +41,30 @@ def rule_text(rule_id: str, key: str, english: str, lang: str) -> str:
 def ui(key: str, lang: str) -> str:
     """An interface word of the reports (sheet names, column headings) in ``lang``."""
     return translations(lang)["ui"].get(key) or translations(DEFAULT_LANGUAGE)["ui"].get(key, key)
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression that reads a rendered English template back into its fields."""
+    parts, seen = [], set()
+    for literal, field, _, _ in Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            name = field.split("!")[0]
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+    return re.compile("".join(parts) + r"\Z", re.DOTALL)
+
+
+def translate_finding(code: str, message: str, lang: str) -> str:
+    """A catalogue finding's English ``message`` in ``lang``: its fields are read back with the
+    English template and put into the translated one (the ingest stage wrote English)."""
+    target = translations(lang)["codes"].get(code, {}).get("template")
+    entry = catalogue().get(code)
+    if not target or entry is None or not isinstance(message, str):
+        return message
+    match = _pattern(entry.template).match(message)
+    return render_message(target, match.groupdict()) if match else message
 
 
 #: Message templates are filled the same way for rules and for catalogue findings.

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,6 +26,7 @@ from pipeline.findings import SEVERITY_ORDER
 from pipeline.paths import SCHEMAS
 from pipeline.safetext import cell_value, defuse
 from pipeline.validate.messages import ui
+from pipeline.validate.report_findings import findings_sheets, localised
 from pipeline.values import is_missing
 
 #: Fill colours per severity (light tones so the value stays readable).
@@ -36,19 +37,6 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 CAP_PER_RULE = 50
 
 CHECKLIST_COLUMNS = ("rule_id", "label", "severity", "items", "passes", "fails", "not_evaluable")
-FINDING_COLUMNS = (
-    "severity",
-    "rule_id",
-    "indicator",
-    "year",
-    "sheet",
-    "cell",
-    "value",
-    "expected",
-    "message",
-    "why",
-    "source_file",
-)
 WIDTHS = {
     "rule_id": 22,
     "label": 72,
@@ -58,6 +46,10 @@ WIDTHS = {
     "expected": 28,
     "value": 16,
     "name": 28,
+    "severity": 15,
+    "breakdown": 16,
+    "finding_id": 15,
+    "response": 28,
 }
 
 
@@ -74,7 +66,9 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, lang: str, start_row: int = 1)
     _fit_width(sheet)
     sheet.print_title_rows = f"{start_row}:{start_row}"
     if "severity" in frame.columns:
-        _colour_severity(sheet, list(frame.columns).index("severity") + 1, start_row + 1)
+        failing = frame["fails"] > 0 if "fails" in frame else pd.Series(True, index=frame.index)
+        column = list(frame.columns).index("severity") + 1
+        _colour_severity(sheet, column, start_row + 1, failing.to_numpy(), lang)
 
 
 def _fit_width(sheet: Worksheet) -> None:
@@ -84,10 +78,13 @@ def _fit_width(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
-def _colour_severity(sheet: Worksheet, column: int, first_row: int) -> None:
-    for (cell,) in sheet.iter_rows(min_row=first_row, min_col=column, max_col=column):
-        colour = SEVERITY_FILL.get(str(cell.value))
-        if colour:
+def _colour_severity(sheet: Worksheet, column: int, first_row: int, failing, lang: str) -> None:
+    """Colour the severity of failing rows only (a rule that passed is not a warning)."""
+    fills = {ui(f"severity.{s}", lang): c for s, c in SEVERITY_FILL.items()} | SEVERITY_FILL
+    cells = sheet.iter_rows(min_row=first_row, min_col=column, max_col=column)
+    for (cell,), fails in zip(cells, failing, strict=False):
+        colour = fills.get(str(cell.value))
+        if colour and fails:
             cell.fill = PatternFill("solid", fgColor=colour)
 
 
@@ -98,6 +95,7 @@ def _checklist(summary: pd.DataFrame, economy: str, name: str, lang: str, wb: Wo
     table = summary.assign(
         _failed=summary["fails"] == 0, _o=summary["severity"].map(SEVERITY_ORDER)
     ).sort_values(["_failed", "_o", "rule_id"], kind="stable")
+    table = table.assign(severity=table["severity"].map(lambda s: ui(f"severity.{s}", lang)))
     _table(sheet, table[list(CHECKLIST_COLUMNS)], lang, start_row=3)
 
 
@@ -116,24 +114,6 @@ def capped(findings: pd.DataFrame, cap: int = CAP_PER_RULE) -> pd.DataFrame:
     more = extra.assign(message="+" + extra["n"].astype(str) + " …").drop(columns="n")
     out = pd.concat([kept, more], ignore_index=True).sort_values(["_o", "rule_id"], kind="stable")
     return out.drop(columns="_o")
-
-
-def _findings_sheet(
-    findings: pd.DataFrame, why: Mapping[str, str], lang: str, wb: Workbook
-) -> None:
-    sheet = wb.create_sheet(ui("Findings", lang), 1)
-    table = capped(findings).assign(why=lambda f: f["rule_id"].map(why).fillna(""))
-    _table(sheet, table.reindex(columns=list(FINDING_COLUMNS)), lang)
-    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
-    wrapped = {"message", "why"}
-    for row in sheet.iter_rows(min_row=2, max_col=len(FINDING_COLUMNS)):
-        lines = 1
-        for cell in row:
-            name = FINDING_COLUMNS[cell.column - 1]
-            cell.alignment = wrap if name in wrapped else top
-            if name in wrapped:
-                lines = max(lines, -(-len(str(cell.value or "")) // int(WIDTHS[name] * 0.9)))
-        sheet.row_dimensions[row[0].row].height = 15 * lines
 
 
 def _copy_sheet(source: Worksheet, target: Worksheet) -> None:
@@ -172,6 +152,10 @@ def _mark(sheet: Worksheet, findings: pd.DataFrame) -> None:
         if type(cell).__name__ == "MergedCell":
             continue
         cell.fill = PatternFill("solid", fgColor=SEVERITY_FILL[worst])
+        if isinstance(cell.value, int | float) and cell.number_format == "General":
+            cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.0###"
+            width = sheet.column_dimensions[cell.column_letter].width or 10
+            sheet.column_dimensions[cell.column_letter].width = max(width, len(f"{cell.value:,}"))
         text = "\n".join(
             f"{r}: {m}" for r, m in zip(group["rule_id"], group["message"], strict=True)
         )
@@ -235,11 +219,16 @@ def _questionnaires(
             _mark(target, mine)
 
 
-def table_workbook(frame: pd.DataFrame, title: str, lang: str) -> Workbook:
-    """A one-sheet workbook holding ``frame`` as a plain styled table (batch summary)."""
+def table_workbook(
+    frame: pd.DataFrame, title: str, lang: str, queries: pd.DataFrame | None = None
+) -> Workbook:
+    """A workbook holding ``frame`` as a plain styled table (batch summary), and the query
+    status per economy on a second sheet when given."""
     wb = Workbook()
     wb.active.title = ui(title, lang)[:31]
     _table(wb.active, frame, lang)
+    if queries is not None:
+        _table(wb.create_sheet(ui("Queries", lang)[:31]), queries, lang)
     return defuse(wb)
 
 
@@ -255,9 +244,10 @@ def build_report(
 ) -> Workbook:
     """The report workbook of one economy (not saved: the CLI writes it)."""
     wb, books = _base_and_sources(files, Path(raw))
+    findings = localised(findings, lang)
     _questionnaires(findings, books, wb)
     _checklist(summary, economy, name, lang, wb)
-    _findings_sheet(findings, why, lang, wb)
+    findings_sheets(findings, why, lang, wb, _table)
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is wb.worksheets[0]
