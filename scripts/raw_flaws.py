@@ -1,4 +1,4 @@
-"""Deliberately flawed submissions for ``raw/`` (issue #2 parts 6–8), used by build_raw.py.
+"""Deliberately flawed submissions for ``raw/``, used by build_raw.py.
 
 Each flaw is a record (file, economy, questionnaire kind, defect slug, expected finding codes,
 plain description) in ``FLAWS``; the defect slug names a function in one of two registries:

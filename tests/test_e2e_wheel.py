@@ -5,6 +5,7 @@ with byte-identical tables."""
 from __future__ import annotations
 
 import filecmp
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -34,8 +35,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv (outside the repository) with the wheel of this checkout installed."""
     root = tmp_path_factory.mktemp("wheel")
     wheels = root / "dist"
+    # Built from a clean copy: setuptools reuses build/lib, which may hold stale modules, and
+    # building in place would leave build/ and *.egg-info in the checkout.
+    source = root / "source"
+    skip = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "processed", "store")
+    shutil.copytree(REPOSITORY, source, ignore=skip)
     pip = [sys.executable, "-m", "pip"]
-    _run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPOSITORY)], cwd=root)
+    _run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)], cwd=root)
     venv = root / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=root)
     (wheel,) = wheels.glob("ictstats-*.whl")

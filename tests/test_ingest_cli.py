@@ -1,4 +1,4 @@
-"""``ictstats template`` and ``ictstats ingest`` end to end (issue #2 parts 4–5)."""
+"""``ictstats template`` and ``ictstats ingest`` end to end."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Conservation on every shipped return (issue #2 part 6, STYLE.md §10).
+"""Conservation on every shipped return.
 
 Each file in raw/ is one test case: every non-empty data cell, counted independently of the
 reader (pipeline.ingest.conservation), must be an observation or be covered by a finding. A

@@ -1,4 +1,4 @@
-"""The documented long CSV form of a return (issue #2 part 5)."""
+"""The documented long CSV form of a return."""
 
 from __future__ import annotations
 

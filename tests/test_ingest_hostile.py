@@ -1,4 +1,4 @@
-"""Broken and hostile files (issue #2 part 7): one finding naming the file, the batch goes on.
+"""Broken and hostile files: one finding naming the file, the batch goes on.
 
 The malformed corpus is built byte by byte in tmp_path. Each file is ingested together with a
 good questionnaire; the bad file must yield exactly the expected finding (and nothing else),

@@ -1,4 +1,4 @@
-"""Messy input is normal input (issue #2 part 6): each anomaly → a coded finding at its cell.
+"""Messy input is normal input: each anomaly → a coded finding at its cell.
 
 Every case edits one filled questionnaire, ingests it, checks the expected finding code at the
 expected sheet/cell and the observation (or its absence), and checks conservation: every

@@ -1,4 +1,4 @@
-"""Template writer and round trip: template → fill → ingest gives back values and flags (#2 §4)."""
+"""Template writer and round trip: template → fill → ingest gives back values and flags."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Staging, manifest and summary of ``ictstats run`` (issue #7), without running the stages."""
+"""Staging, manifest and summary of ``ictstats run``, without running the stages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unit tests of the publication builders on a small synthetic bundle (issue #7)."""
+"""Unit tests of the publication builders on a small synthetic bundle."""
 
 from __future__ import annotations
 

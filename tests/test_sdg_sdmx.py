@@ -1,4 +1,4 @@
-"""SDMX-CSV and SDMX-ML against the SDG data structure definition v1.4 (issue #6, item 4).
+"""SDMX-CSV and SDMX-ML against the SDG data structure definition v1.4.
 
 The DSD (``data/sources/sdg_dsd/``, see its SOURCES.md) is read with pysdmx, a maintained
 SDMX library (BIS / SDMX community, https://py.sdmx.io); the SDMX-CSV file is read back with

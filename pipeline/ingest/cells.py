@@ -4,7 +4,7 @@ Input is the long table of non-empty value cells that :mod:`pipeline.ingest.shee
 :mod:`pipeline.ingest.longcsv` produced (raw cell content plus the row's code, breakdowns,
 status and note). Each step below is vectorised over all cells of a file and either keeps a
 cell (perhaps with an informational finding) or drops it *with* a finding at that cell, so the
-conservation law of issue #2 holds by construction: a cell ends as an observation, a finding,
+conservation law holds by construction: a cell ends as an observation, a finding,
 or both.
 """
 

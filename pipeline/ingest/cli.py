@@ -1,4 +1,4 @@
-"""``ictstats template`` and ``ictstats ingest`` (issue #2 parts 4 and 5).
+"""``ictstats template`` and ``ictstats ingest``.
 
 ``template`` writes a blank questionnaire for one economy; ``ingest`` reads every return in a
 raw folder and writes ``<processed>/ingest/observations.{parquet,csv}`` and

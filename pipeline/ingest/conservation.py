@@ -1,4 +1,4 @@
-"""Conservation: every non-empty data cell becomes an observation or a finding (issue #2 §6).
+"""Conservation: every non-empty data cell becomes an observation or a finding.
 
 :func:`data_cells` lists the non-empty data cells of a return *independently of the reader*:
 it streams the workbook with formulas as text (``data_only=False``) instead of cached values,

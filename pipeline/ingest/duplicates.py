@@ -1,4 +1,4 @@
-"""Duplicate entries across a batch: the same key reported more than once (issue #2 part 6).
+"""Duplicate entries across a batch: the same key reported more than once.
 
 A key (economy, year, indicator, breakdowns) may appear twice — two rows of one sheet, two
 sheets, or two files for one economy. When the copies agree, the first (in file, sheet and

@@ -1,6 +1,6 @@
 """The questionnaire layout shared by the template writer and the workbook reader.
 
-One module states the layout so that the writer and the reader cannot drift apart (issue #2
+One module states the layout so that the writer and the reader cannot drift apart
 part 4: "ingest reads exactly that layout"). Every data sheet looks like this::
 
     A1  title

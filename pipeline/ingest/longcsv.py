@@ -1,4 +1,4 @@
-"""The documented long CSV form of a return (issue #2 part 5).
+"""The documented long CSV form of a return.
 
 Some offices export from a database rather than fill the workbook. A long CSV has one row per
 value, UTF-8 (a BOM is fine), comma-separated, with a header row:

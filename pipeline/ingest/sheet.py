@@ -1,7 +1,7 @@
 """Questionnaire data sheets → one long table of value cells for the whole batch.
 
 Reading happens in two steps so that the per-cell work is vectorised over the batch rather
-than repeated per sheet (issue #2: ~400 workbooks in under 30 s):
+than repeated per sheet (~400 workbooks in under 30 s):
 
 1. :func:`plan_sheet` (per sheet, cheap): find the header row, recognise each column by its
    header text (see :mod:`pipeline.ingest.layout`; moved or inserted columns still read), read
@@ -9,7 +9,7 @@ than repeated per sheet (issue #2: ~400 workbooks in under 30 s):
 2. :func:`value_cells` (once per batch): stack the bodies of all sheets into one object array
    and pick out every non-empty cell that is not a label, breakdown, status or note cell. Each
    is a value cell (passed on to :mod:`pipeline.ingest.cells`) or a stray value reported as a
-   finding — nothing is dropped silently (issue #2 part 6, conservation).
+   finding — nothing is dropped silently (conservation).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Questionnaire template writer: the workbook an economy fills in (issue #2 part 4).
+"""Questionnaire template writer: the workbook an economy fills in.
 
 The template is generated from the indicator dictionary, so a new indicator in
 ``schemas/indicators.csv`` appears in next year's questionnaire without code changes. The layout

@@ -4,7 +4,7 @@ The bodies of all sheets are stacked into one object array; per-sheet facts (whi
 the code, a breakdown, a year, its status, the note; hidden rows and columns; the economy and
 unit multiplier) become small lookup arrays indexed by sheet number. Every non-empty cell
 outside the descriptive columns is then either a value cell or a stray value (no year header
-or no indicator code in its row), which is reported (issue #2 part 6, conservation).
+or no indicator code in its row), which is reported (conservation).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The run manifest ``processed/manifest.json`` (STYLE.md §12, issue #7).
+"""The run manifest ``processed/manifest.json``.
 
 It records what produced the outputs: the package version, a SHA-256 of every input file in
 ``raw/`` and every methodology file in ``schemas/``, and per stage the method, parameters,

@@ -5,7 +5,7 @@ the regional simple mean drawn as a black tick on each bar, so strengths and wea
 at a glance. Every profile shows the same nodes and indicators, so one :class:`ProfileCanvas`
 is drawn once without its bars; each economy's chart restores that background and draws only
 its bars and ticks (matplotlib "blitting"), so ~190 charts cost ~190 small bar drawings and
-PNG encodings instead of ~190 full renders with all their text (issue #7's 60 s budget).
+PNG encodings instead of ~190 full renders with all their text (a run should take a minute).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Scores with their regional means, strengths and weaknesses, indicator values over time and
 the flags of each input are computed here in vectorised passes and then split by economy, so
-rendering ~190 pages is string formatting only (STYLE.md: no loops over economies in hot
-paths; issue #7's 60 s budget).
+rendering ~190 pages is string formatting only (no loops over economies in hot
+paths: a run has a budget of about a minute).
 """
 
 from __future__ import annotations

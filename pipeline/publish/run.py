@@ -123,7 +123,7 @@ def available(parser: argparse.ArgumentParser) -> set[str]:
 def first_steps(raw: Path, staging: Path, previous: Path | None = None) -> list[Step]:
     """Ingest and validate: they need only the raw folder. ``previous`` is the observation
     table of the outputs being replaced: validate reports every value the new returns revise
-    against it (issue #3, revisions against the previous vintage in processed/)."""
+    against it (revisions against the previous vintage in processed/)."""
     revision = ["--previous", str(previous)] if previous is not None else []
     return [
         Step(

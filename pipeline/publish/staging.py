@@ -1,4 +1,4 @@
-"""Atomic replacement of the whole ``processed/`` folder (issue #7: an interrupted run leaves
+"""Atomic replacement of the whole ``processed/`` folder (an interrupted run leaves
 the previous outputs intact).
 
 ``ictstats run`` writes everything into a hidden sibling folder and, only when every stage has

@@ -1,11 +1,11 @@
-"""SDMX-CSV of the SDG series for the UN SDG Global Database (issue #6, item 4).
+"""SDMX-CSV of the SDG series for the UN SDG Global Database.
 
 Layout of SDMX-CSV 1.0: the first column ``DATAFLOW`` names the dataflow, then every dimension
 of the IAEG-SDGs ``SDG`` DSD (v1.4) in DSD order — ``_T`` where a breakdown does not apply —
 then ``TIME_PERIOD``, ``OBS_VALUE`` and the attributes (``schemas/sdg/sdmx.toml``). REF_AREA is
 the M49 code (CL_AREA). Codes are translated with the maps in sdmx.toml; a row whose series or
 category has no code in the DSD is left out and counted by :func:`left_out`, never sent with an
-invented code. SDMX concept names are used only here, at the boundary (STYLE.md §7).
+invented code. SDMX concept names are used only here, at the boundary.
 """
 
 from __future__ import annotations
