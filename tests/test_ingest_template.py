@@ -185,7 +185,7 @@ def test_prefilled_template_gives_back_last_rounds_values(tmp_path: Path) -> Non
     processed = tmp_path / "processed"
     raw = tmp_path / "raw" / "household"
     raw.mkdir(parents=True)
-    source = Path(__file__).parents[1] / "raw" / "household" / "KEN_2023_household.xlsx"
+    source = Path(__file__).parents[1] / "raw" / "2025-12" / "household" / "KEN_2023_household.xlsx"
     (raw / source.name).write_bytes(source.read_bytes())
     assert main(["ingest", str(tmp_path / "raw"), "--output", str(processed)]) in (0, 1)
     out = tmp_path / "KEN_2024.xlsx"

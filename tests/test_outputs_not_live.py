@@ -48,7 +48,7 @@ def _raw(folder: Path) -> Path:
         _text(sheet.cell(row=9, column=note.column), HYPERLINK)
         _text(sheet.cell(row=9, column=note.column + 2), "@SUM(1+1)*cmd|' /C calc'!A0")
 
-    ingest_corpus.edit(folder / "admin" / "KEN_2023_admin.xlsx", payload)
+    ingest_corpus.edit(folder / "2025-12" / "admin" / "KEN_2023_admin.xlsx", payload)
     (folder / "odd.csv").write_bytes(
         b"economy,year,indicator,value,footnote\n"
         b"../../x,2023,i271,5,=cmd|' /C calc'!A0\n"

@@ -22,6 +22,7 @@ from runner import shipped_run
 
 pytestmark = pytest.mark.slow
 ID_COLUMNS = ("economy", "ISO3", "REF_AREA")
+ORDINAL_WORDS = ("rank", "year", "time_period", "count", "economies", "members")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,11 @@ def test_no_withheld_value_appears_in_any_published_output(processed, withheld):
         frame = pd.read_csv(path, low_memory=False)
         for row in withheld.itertuples():
             rows = _economy_rows(frame, {row.economy, codes.get(row.economy, "")})
-            numbers = rows.select_dtypes("number").to_numpy(float)
+            numbers = rows.select_dtypes("number")
+            # ranks, years and counts are not values: EGY's rank 140 in IDI 2017 is not the
+            # withheld 140 % of women using the Internet
+            ordinal = [c for c in numbers if any(w in c.lower() for w in ORDINAL_WORDS)]
+            numbers = numbers.drop(columns=ordinal).to_numpy(float)
             hit = np.isclose(numbers, row.value, rtol=1e-9, atol=0).any() if numbers.size else False
             assert not hit, f"{path.name}: {row.economy} {row.indicator} {row.year} {row.value}"
 
@@ -164,7 +169,7 @@ def _phl_answer(copy: Path, answers: Path) -> str:
     sheet = book["Findings"]
     header = [c.value for c in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
-        if row[1].value == "YOY-HH-PP" and row[2].value == "HH6":
+        if row[1].value == "YOY-HH7-PP" and row[2].value == "HH7" and row[4].value == 2016:
             row[header.index("Your response")].value = "confirm with explanation"
             row[header.index("Explanation")].value = "new survey design in 2022"
             answered = row[header.index("Finding id")].value
@@ -187,12 +192,12 @@ def test_round_trip_answer_in_report_then_decide(copy, tmp_path):
     status = read_table(copy / "validate", "status")
     phl = status[(status["economy"] == "PHL") & (status["breakdown"] == "")]
     phl = phl.set_index(["indicator", "year"])
-    assert phl.loc[("HH6", 2022), "status"] == "explained"
+    assert phl.loc[("HH7", 2016), "status"] == "explained"
     assert phl.loc[("i271", 2023), "status"] == "explained"  # released: rule allows
     book = load_workbook(copy / "validate" / "reports" / "PHL.xlsx", read_only=True)
     history = [r[0] for r in book["History"].iter_rows(min_row=2, values_only=True)]
     open_rules = [r[1] for r in book["Findings"].iter_rows(min_row=2, values_only=True)]
-    assert "YOY-HH-PP" in history and "SCALE-SUBS" in history and "SCALE-SUBS" not in open_rules
+    assert "YOY-HH7-PP" in history and "SCALE-SUBS" in history and "SCALE-SUBS" not in open_rules
     queries = read_table(copy / "validate", "query_status").set_index("economy")
     assert queries.loc["PHL", "accepted"] >= 5 and queries.loc["PHL", "answered"] >= 2
     assert answered in set(decisions.read(store)["finding_id"])

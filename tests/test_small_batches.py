@@ -14,6 +14,8 @@ from pipeline.store import read_table
 
 pytestmark = pytest.mark.slow
 ECONOMIES = ("KEN", "BRA", "SEN")
+#: The round whose returns are questionnaire workbooks (the earlier rounds are long CSVs).
+LATEST_ROUND = "2025-12"
 
 
 def _batch(tmp_path, kinds: tuple[str, ...], economies: tuple[str, ...]):
@@ -21,7 +23,7 @@ def _batch(tmp_path, kinds: tuple[str, ...], economies: tuple[str, ...]):
     for kind in kinds:
         (raw / kind).mkdir(parents=True)
         for code in economies:
-            source = RAW / kind / f"{code}_2023_{kind}.xlsx"
+            source = RAW / LATEST_ROUND / kind / f"{code}_2023_{kind}.xlsx"
             if source.exists():
                 shutil.copy(source, raw / kind / source.name)
     processed = tmp_path / "processed"

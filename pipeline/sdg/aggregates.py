@@ -155,6 +155,8 @@ def aggregate(
     optionally ``min_coverage`` (a series' own threshold);
     ``settings``: ``carry_years``, ``min_coverage``, ``min_economies`` (aggregation.toml).
     """
+    if series.empty:  # an empty batch has nothing to aggregate (and no dtypes to join on)
+        return pd.DataFrame(columns=list(AGGREGATE_COLUMNS))
     carry = int(settings["carry_years"])
     panel = fill_gaps(series, membership["economy"], carry)
     panel["weight"] = _weights(panel, population, definitions["weight"])
