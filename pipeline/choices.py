@@ -27,17 +27,9 @@ def match(code: str, valid: Iterable[str], what: str, listing: str = "") -> str:
     raise argparse.ArgumentTypeError(f"unknown {what} {code!r}; {shown}")
 
 
-def edition(name: str) -> str:
-    """An index edition of ``schemas/indices/`` (argparse ``type=``)."""
-    from pipeline.index.methodology import available_editions
-
-    return match(
-        name, available_editions(), "edition", "known editions: " + _joined(available_editions())
-    )
-
-
 def edition_or(*extra: str) -> Callable[[str], str]:
-    """Like :func:`edition`, also accepting the named extra cases (e.g. ``coinr_asem``)."""
+    """An index edition of ``schemas/indices/`` or one of the named extra cases (e.g.
+    ``coinr_asem``), as an argparse ``type=``."""
 
     def parse(name: str) -> str:
         from pipeline.index.methodology import available_editions
@@ -46,6 +38,10 @@ def edition_or(*extra: str) -> Callable[[str], str]:
         return match(name, known, "edition", "known editions: " + _joined(known))
 
     return parse
+
+
+#: An index edition of ``schemas/indices/`` (argparse ``type=``).
+edition = edition_or()
 
 
 def economy(code: str) -> str:
