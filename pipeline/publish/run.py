@@ -83,17 +83,18 @@ def run_step(parser: argparse.ArgumentParser, step: Step, staging: Path) -> Stag
     say(f"run: {step.stage} {' '.join(step.argv[1:])}")
     args = parser.parse_args(step.argv)
     # With -q the screen stays silent but the log still gets every closing note.
-    quiet = progress.LEVEL == progress.QUIET
+    level = progress.LEVEL
+    quiet = level == progress.QUIET
     buffer, errors = io.StringIO(), _Tee(io.StringIO() if quiet else sys.stderr)
     start = time.perf_counter()
     try:
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
-            progress.set_level(progress.NORMAL if quiet else progress.LEVEL)
+            progress.set_level(max(level, progress.NORMAL))
             code = int(args.handler(args))
     except Exception as error:
         raise StageError(f"{step.stage} crashed ({type(error).__name__}: {error})") from error
     finally:
-        progress.set_level(progress.QUIET if quiet else progress.LEVEL)
+        progress.set_level(level)
     seconds = round(time.perf_counter() - start, 2)
     log = staging / "logs" / f"{step.stage}.txt"
     log.parent.mkdir(parents=True, exist_ok=True)
