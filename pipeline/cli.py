@@ -73,7 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help (0) or a usage error (2): returned, not raised
         return int(stop.code or 0)
+    previous = progress.LEVEL
     progress.set_level(_level(args))
+    try:
+        return _handle(args)
+    finally:  # a library caller (a test, a notebook) keeps its own verbosity
+        progress.set_level(previous)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    """Run the chosen handler and map what escapes it onto the exit-code contract."""
     try:
         return int(args.handler(args))
     except (FileNotFoundError, NotADirectoryError, PermissionError, IsADirectoryError) as error:
