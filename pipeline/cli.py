@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "pipeline.record.cli",
     "pipeline.validate.cli",
     "pipeline.validate.answers_cli",
+    "pipeline.estimate.cli",
     "pipeline.index.cli",
     "pipeline.uncertainty.cli",
     "pipeline.sdg.cli",

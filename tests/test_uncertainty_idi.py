@@ -44,7 +44,7 @@ def observations() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def edition():
-    result = compute_edition(observations(), "idi_2024", years=[REFERENCE_YEAR])
+    result = compute_edition(observations(), "idi_2024", years=[REFERENCE_YEAR], cascades=[])
     return result, model_from_result(result)
 
 

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.derive import with_derived
+from pipeline.estimate import scales as estimate_scales
+from pipeline.estimate.scales import Z90
 from pipeline.index import aggregate, normalise, treat, tree
 from pipeline.index.methodology import Methodology, load
 from pipeline.index.notes import NOTE_COLUMNS, notes_table
@@ -23,6 +25,7 @@ from pipeline.index.panel import build_panel, official_counts, to_array
 from pipeline.index.rank import rank_scores, round_half_up, with_previous
 from pipeline.index.tables import (
     EXCLUDED_COLUMNS,
+    SCORE_COLUMNS,
     normalised_table,
     scores_table,
     weights_table,
@@ -156,15 +159,19 @@ def compute_edition(
     population: pd.DataFrame | None = None,
     economies: pd.DataFrame | None = None,
     years: list[int] | None = None,
+    cascades: list | None = None,
 ) -> IndexResult:
     """Scores, normalised values and weights of one edition for every economy and year.
 
     ``economies`` (the economy reference: economy, itu_region, income_group…) adds economies
     without data (for imputation) and feeds group imputation; every economy with data is kept.
     ``population`` enables derived indicators (per 100 inhabitants, per subscription).
+    ``cascades`` replaces the estimation cascades of ``schemas/estimation/`` (editions that
+    declare ``estimation = true``).
     """
     methodology = edition if isinstance(edition, Methodology) else load(edition)
     codes = list(methodology.indicators["code"])
+    reported = observations
     if population is not None:
         observations = with_derived(observations, population, only=codes)
     relevant = observations[observations["indicator"].isin(codes)]
@@ -175,6 +182,15 @@ def compute_edition(
         range(min(year_list, default=0) - _lookback(methodology), min(year_list, default=0))
     )
     full = build_panel(relevant, methodology, economy_list, span + year_list, economies)
+    from pipeline.index import estimated  # the estimation engine imports the methodology
+
+    scale: dict[str, str] = {}
+    if methodology.edition.get("estimation"):
+        full, scale = estimated.fill(
+            full, reported, codes, population, economy_list, year_list, cascades
+        )
+    else:
+        full = estimated.blank(full)
     panel = full[full["year"].isin(year_list)].reset_index(drop=True)
     counts = official_counts(panel)
     minimum = int(methodology.edition["min_indicators"])
@@ -190,9 +206,11 @@ def compute_edition(
     arrays = {"transformed": transformed, "treated": treated, "normalised": normalised}
     frame = normalised_table(methodology, panel, arrays, capped, shape)
     scores = scores_table(methodology, nodes, economy_list, year_list)
+    scores = _with_interval(scores, raw, panel, shape, scale, methodology, economy_list, year_list)
     scores["rank"] = rank_scores(scores, ["year", "node"], methodology.edition["ties"])
     scores = with_previous(scores)
     scores["score_rounded"] = round_half_up(scores["score"], int(methodology.edition["rounding"]))
+    scores = scores[list(SCORE_COLUMNS)]
     excluded = counts[~included & (counts["available_indicators"] > 0)]
     excluded = excluded.assign(edition=methodology.name, min_indicators=minimum)
     excluded = excluded[list(EXCLUDED_COLUMNS)].reset_index(drop=True)
@@ -201,6 +219,71 @@ def compute_edition(
     notes = notes_table(methodology.name, full, year_list, top, excluded)
     weights = weights_table(methodology)
     return IndexResult(methodology, scores, frame, weights, excluded, arrays, notes)
+
+
+#: Draws of the Monte Carlo that carries estimated inputs' intervals into the scores.
+INTERVAL_DRAWS = 400
+
+
+def _with_interval(
+    scores: pd.DataFrame,
+    raw: np.ndarray,
+    panel: pd.DataFrame,
+    shape: tuple[int, int, int],
+    scale: Mapping[str, str],
+    methodology: Methodology,
+    economies: list[str],
+    years: list[int],
+) -> pd.DataFrame:
+    """``score_low``/``score_high``: 5th and 95th percentiles of each node's score when every
+    estimated input is drawn from its prediction interval (normal on the estimation scale,
+    the interval's half-width = 1.645 σ); empty where no input of the economy-year is
+    estimated. Seeded, so a rerun gives the same interval."""
+    scores = scores.assign(score_low=np.nan, score_high=np.nan)
+    is_estimated = to_array(panel, "estimated", shape) > 0
+    if not is_estimated.any():
+        return scores
+    rng = np.random.default_rng(20231130)
+    codes = list(methodology.indicators["code"])
+    draws = np.repeat(raw[None, ...], INTERVAL_DRAWS, axis=0)
+    low, high = to_array(panel, "estimate_low", shape), to_array(panel, "estimate_high", shape)
+    for j, code in enumerate(codes):
+        cells = is_estimated[..., j] & ~np.isnan(raw[..., j])
+        if not cells.any():
+            continue
+        name = scale.get(code, "identity")
+        centre = estimate_scales.forward(name, raw[..., j][cells])
+        spread = (estimate_scales.forward(name, high[..., j][cells])
+                  - estimate_scales.forward(name, low[..., j][cells])) / (2 * Z90)  # fmt: skip
+        spread = np.nan_to_num(spread, nan=0.0)  # an estimate without a measured interval
+        noise = rng.standard_normal((INTERVAL_DRAWS, int(cells.sum()))) * spread
+        column = draws[..., j]
+        column[:, cells] = estimate_scales.inverse(name, centre + noise)
+        draws[..., j] = column
+    treated = treat_values(transform_values(draws, methodology.indicators), methodology.indicators)
+    normalised, _ = normalise_values(treated, methodology.indicators)
+    nodes = aggregate_tree({c: normalised[..., j] for j, c in enumerate(codes)}, methodology)
+    touched = is_estimated.any(axis=-1)  # (years, economies)
+    bounds = {
+        node: (np.where(touched, _percentile(v, 5), np.nan),
+               np.where(touched, _percentile(v, 95), np.nan))
+        for node, v in nodes.items()
+    }  # fmt: skip
+    keyed = scores.set_index(["year", "economy", "node"]).index
+    year_pos = pd.Index(years).get_indexer(keyed.get_level_values(0))
+    economy_pos = pd.Index(economies).get_indexer(keyed.get_level_values(1))
+    for node, (lo, hi) in bounds.items():
+        rows = np.asarray(keyed.get_level_values(2) == node)
+        scores.loc[rows, "score_low"] = lo[year_pos[rows], economy_pos[rows]]
+        scores.loc[rows, "score_high"] = hi[year_pos[rows], economy_pos[rows]]
+    return scores
+
+
+def _percentile(values: np.ndarray, q: float) -> np.ndarray:
+    """Percentile over the draws; NaN (no warning) where a node has no score in any draw."""
+    empty = np.isnan(values).all(axis=0)
+    out = np.nanpercentile(np.where(empty, 0.0, values), q, axis=0)
+    return np.where(empty, np.nan, out)
 
 
 def _lookback(methodology: Methodology) -> int:

@@ -36,6 +36,10 @@ EDITION_DEFAULTS: dict[str, Any] = {
     "ties": "distinct",
     "ranks_published": True,
     "weights": "absolute",
+    # Fill the inputs still missing after the imputation chain with the declared estimation
+    # cascades (schemas/estimation/), as ITU does with its unpublished estimates (IDI 2024,
+    # Annex 1: "only if neither exists is a value estimated or imputed").
+    "estimation": False,
 }
 
 METHOD_DEFAULTS: dict[str, Any] = {

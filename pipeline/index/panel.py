@@ -89,6 +89,8 @@ def official_counts(panel: pd.DataFrame) -> pd.DataFrame:
     inclusion rule looks at t−2 *or* t−3 (IDI 2023+ Box 2).
     """
     official = panel["value"].notna() & ~panel["imputed"] & ~panel["estimate"]
+    if "estimated" in panel:
+        official &= ~panel["estimated"]
     flags = panel.assign(official=official, available=panel["value"].notna())
     counts = flags.groupby(["economy", "year"])[["official", "available"]].sum()
     counts.columns = ["official_indicators", "available_indicators"]

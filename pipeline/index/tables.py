@@ -16,11 +16,12 @@ from pipeline.index.methodology import Methodology
 
 SCORE_COLUMNS = (
     "edition", "economy", "year", "node", "node_name", "level", "score", "rank",
-    "previous_score", "previous_rank", "rank_change", "score_rounded",
+    "previous_score", "previous_rank", "rank_change", "score_rounded", "score_low", "score_high",
 )  # fmt: skip
 NORMALISED_COLUMNS = (
     "edition", "economy", "year", "indicator", "value", "transformed", "normalised",
-    "imputed", "capped", "treated", "lagged", "estimate", "source_file", "sheet", "cell",
+    "imputed", "capped", "treated", "lagged", "estimate", "estimated", "estimate_method",
+    "estimate_low", "estimate_high", "source_file", "sheet", "cell",
 )  # fmt: skip
 WEIGHT_COLUMNS = ("edition", "indicator", "parent", "weight", "effective_weight")
 #: Economy-years with data that fail the edition's inclusion rule (IDI 2023+ Box 2).

@@ -76,6 +76,15 @@ def uncertainty(processed: Path) -> dict[str, int]:
     return {"economies_with_intervals": sum(len(_table(p, "ranks")) for p in editions)}
 
 
+def estimate(processed: Path) -> dict[str, int]:
+    """Estimates made and back-test rows."""
+    folder = processed / "estimate"
+    return {
+        "estimates": len(_table(folder, "estimates")),
+        "backtest_rows": len(_table(folder, "backtest")),
+    }
+
+
 def sdg(processed: Path) -> dict[str, int]:
     """Series rows, aggregates and published aggregates."""
     series = _table(processed / "sdg", "series")

@@ -141,6 +141,13 @@ def first_steps(raw: Path, staging: Path, previous: Path | None = None) -> list[
             {"previous_vintage": previous is not None},
             counts.validate,
         ),
+        Step(
+            "estimate",
+            ["estimate", "--processed", str(staging)],
+            "cascades in schemas/estimation/, leave-one-out and next-round back-tests",
+            {},
+            counts.estimate,
+        ),
     ]
 
 

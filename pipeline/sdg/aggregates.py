@@ -34,9 +34,22 @@ AGGREGATE_COLUMNS = (
     "n_economies",
     "n_members",
     "n_carried",
+    "share_reported",
+    "share_interpolated",
+    "share_extrapolated",
+    "share_modelled",
+    "low",
+    "high",
     "published",
+    "flag",
     "method",
 )
+
+#: What a member's value in an aggregate is: reported for the year, or an estimate by kind
+#: (a value carried from an earlier year counts as extrapolated).
+KINDS = ("reported", "interpolated", "extrapolated", "modelled")
+#: Draws of the Monte Carlo behind an aggregate's interval (seeded: reruns agree).
+INTERVAL_DRAWS = 400
 
 #: Denominators: weight name in series.toml -> column of schemas/reference/population.csv.
 #: "individuals" is the population as a whole until age-scope populations are in the reference.
@@ -65,7 +78,8 @@ AGGREGATIONS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
 _METHOD_WORDS = {"weighted_mean": "{weight}-weighted mean", "sum": "sum of member values"}
 
 _COMBO = ["series", *SERIES_DIMENSIONS]
-_SUMMED = ["weighted_sum", "value_sum", "covered_weight", "total_weight"]
+_SUMMED = ["weighted_sum", "value_sum", "covered_weight", "total_weight",
+           *(f"{k}_weight" for k in KINDS)]  # fmt: skip
 
 
 def fill_gaps(series: pd.DataFrame, economies: pd.Series, carry_years: int) -> pd.DataFrame:
@@ -113,6 +127,7 @@ def _group_sums(panel: pd.DataFrame) -> pd.DataFrame:
         n_economies=has.astype("int64"),
         n_members=1,
         n_carried=(has & panel["carried"]).astype("int64"),
+        **{f"{k}_weight": panel["weight"].where(has & panel["kind"].eq(k), 0.0) for k in KINDS},
     )
     keys = ["series", "group_type", "group", "year", *SERIES_DIMENSIONS]
     columns = [*_SUMMED, "n_economies", "n_members", "n_carried"]
@@ -142,14 +157,111 @@ def _thresholds(
     return sums["series"].map(own).fillna(float(settings["min_coverage"])).astype(float)
 
 
+def _with_estimates(panel: pd.DataFrame, estimates: pd.DataFrame | None) -> pd.DataFrame:
+    """Total rows without a value of their own year take the member's estimate."""
+    panel = panel.assign(low=np.nan, high=np.nan)
+    if estimates is None or estimates.empty:
+        return panel
+    total = np.logical_and.reduce([panel[d].eq("_T") for d in SERIES_DIMENSIONS])
+    keyed = estimates.rename(
+        columns={"value": "_value", "low": "_low", "high": "_high", "kind": "_kind"}
+    )[["series", "economy", "year", "_value", "_low", "_high", "_kind"]]
+    keyed = keyed.astype({"year": "int64"})
+    merged = panel.astype({"year": "int64"}).merge(
+        keyed, on=["series", "economy", "year"], how="left"
+    )
+    use = total & (merged["value"].isna() | merged["carried"]) & merged["_value"].notna()
+    use = use.to_numpy()
+    merged.loc[use, "value"] = merged.loc[use, "_value"]
+    merged.loc[use, "kind"] = merged.loc[use, "_kind"]
+    merged.loc[use, "low"] = merged.loc[use, "_low"]
+    merged.loc[use, "high"] = merged.loc[use, "_high"]
+    merged.loc[use, "carried"] = True
+    merged["estimated_series"] = merged["series"].isin(set(estimates["series"])) & total
+    return merged.drop(columns=["_value", "_low", "_high", "_kind"])
+
+
+_KEYS = ["series", "group_type", "group", "year", *SERIES_DIMENSIONS]
+
+
+def _estimated_keys(sums: pd.DataFrame, panel: pd.DataFrame) -> pd.Series:
+    """Aggregates of a series that estimates complete (total rows of estimated series)."""
+    if "estimated_series" not in panel:
+        return pd.Series(False, index=sums.index)
+    flagged = panel.groupby(_KEYS, sort=False, observed=True)["estimated_series"].any()
+    keys = pd.MultiIndex.from_frame(sums[_KEYS])
+    return pd.Series(flagged.reindex(keys).fillna(False).to_numpy(bool), index=sums.index)
+
+
+def _estimate_rule(
+    published: pd.Series,
+    shares: dict[str, pd.Series],
+    estimated: pd.Series,
+    settings: dict[str, Any],
+) -> tuple[pd.Series, pd.Series]:
+    """Publication of aggregates completed by estimates (``[estimates]`` of aggregation.toml).
+
+    ``mode = "coverage"``: normal when the reported share of the base is at least
+    ``normal``; flagged "caution" when reported + interpolated is at least ``caution``;
+    withheld otherwise. ``mode = "itu"``: published as ITU publishes (no threshold). Other
+    aggregates keep the coverage rule.
+    """
+    rule = settings.get("estimates", {})
+    flag = pd.Series("", index=published.index, dtype=object)
+    if not estimated.any():
+        return published, flag
+    if rule.get("mode", "coverage") == "itu":
+        return published | estimated, flag.where(~estimated, "itu mode")
+    normal = shares["reported"] >= float(rule.get("normal", 2 / 3))
+    caution = (shares["reported"] + shares["interpolated"]) >= float(rule.get("caution", 0.5))
+    published = published.where(~estimated, normal | caution)
+    flag = flag.where(~(estimated & ~normal & caution), "caution")
+    return published, flag
+
+
+def _interval(
+    sums: pd.DataFrame, panel: pd.DataFrame, values: pd.Series, estimated: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """5th and 95th percentiles of weighted-mean aggregates when every estimated member is
+    drawn from its interval (normal, the 90 % interval's half-width = 1.645 σ, kept in 0–100);
+    reported values are held fixed. Empty for aggregates without estimated members."""
+    low = pd.Series(np.nan, index=sums.index)
+    high = low.copy()
+    rows = panel[panel["low"].notna() & panel["value"].notna() & panel["weight"].notna()]
+    if rows.empty or not estimated.any():
+        return low, high
+    keys = pd.MultiIndex.from_frame(sums[_KEYS])
+    ids = keys.get_indexer(pd.MultiIndex.from_frame(rows[_KEYS]))
+    rows, ids = rows[ids >= 0], ids[ids >= 0]
+    sigma = np.nan_to_num(((rows["high"] - rows["low"]) / (2 * 1.6448536269514722)).to_numpy())
+    centre, weight = rows["value"].to_numpy(), rows["weight"].to_numpy()
+    rng = np.random.default_rng(20251231)
+    covered = sums["covered_weight"].to_numpy()
+    draws = np.empty((INTERVAL_DRAWS, len(sums)))
+    for r in range(INTERVAL_DRAWS):  # a loop over draws; each draw is one bincount
+        drawn = np.clip(centre + rng.standard_normal(len(centre)) * sigma, 0.0, 100.0)
+        shift = np.bincount(ids, weights=(drawn - centre) * weight, minlength=len(sums))
+        draws[r] = values.to_numpy() + shift / np.where(covered > 0, covered, np.nan)
+    touched = np.bincount(ids, minlength=len(sums)) > 0
+    low[:] = np.where(touched, np.percentile(draws, 5, axis=0), np.nan)
+    high[:] = np.where(touched, np.percentile(draws, 95, axis=0), np.nan)
+    return low, high
+
+
 def aggregate(
     series: pd.DataFrame,
     population: pd.DataFrame,
     membership: pd.DataFrame,
     definitions: pd.DataFrame,
     settings: dict[str, Any],
+    estimates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Aggregates of every series for every group and year (columns AGGREGATE_COLUMNS).
+
+    ``estimates`` (series, economy, year, value, low, high, kind): estimated totals of the
+    members without a reported value (:mod:`pipeline.sdg.estimated`); the series they cover
+    are aggregated over every member, with the base's shares by kind, a 90 % interval and the
+    ``estimates`` publication rule of ``settings``.
 
     ``definitions``: one row per series code (index) with ``weight``, ``aggregation`` and
     optionally ``min_coverage`` (a series' own threshold);
@@ -159,6 +271,9 @@ def aggregate(
         return pd.DataFrame(columns=list(AGGREGATE_COLUMNS))
     carry = int(settings["carry_years"])
     panel = fill_gaps(series, membership["economy"], carry)
+    reported = panel["value"].notna() & ~panel["carried"]
+    panel["kind"] = np.where(reported, "reported", np.where(panel["carried"], "extrapolated", ""))
+    panel = _with_estimates(panel, estimates)
     panel["weight"] = _weights(panel, population, definitions["weight"])
     panel = panel.merge(membership, on=["economy", "year"], how="inner")
     sums = _group_sums(panel)
@@ -171,11 +286,20 @@ def aggregate(
     published = coverage.ge(_thresholds(sums, definitions, settings)) & sums["n_economies"].ge(
         settings["min_economies"]
     )
+    shares = {k: (sums[f"{k}_weight"] / sums["total_weight"].where(sums["total_weight"] > 0))
+              .fillna(0.0) for k in KINDS}  # fmt: skip
+    covered_by_estimates = _estimated_keys(sums, panel)
+    published, flag = _estimate_rule(published, shares, covered_by_estimates, settings)
+    low, high = _interval(sums, panel, values, covered_by_estimates)
     m49 = membership.drop_duplicates(["group_type", "group"]).set_index(["group_type", "group"])
     result = sums.assign(
         value=values.where(published),
         coverage=coverage,
+        **{f"share_{k}": shares[k] for k in KINDS},
+        low=low.where(published),
+        high=high.where(published),
         published=published,
+        flag=flag,
         method=_methods(sums, definitions, carry),
         m49=pd.MultiIndex.from_frame(sums[["group_type", "group"]]).map(m49["m49"]),
     )

@@ -8,6 +8,7 @@ import pandas as pd
 
 from pipeline.sdg.aggregates import aggregate
 from pipeline.sdg.definitions import SDG_SCHEMAS, SdgMethodology, load_methodology
+from pipeline.sdg.estimated import estimated_series
 from pipeline.sdg.groups import membership, with_sdg_regions
 from pipeline.sdg.sdmx import left_out, to_sdmx_csv
 from pipeline.sdg.series import compute_series
@@ -59,7 +60,11 @@ def run(
     members = membership(
         economies, income_groups, series["year"].unique(), methodology.aggregation["group_type"]
     )
-    aggregates = aggregate(series, population, members, definitions, methodology.aggregation)
+    years = sorted(int(y) for y in series["year"].unique())
+    estimates = estimated_series(observations, population, economies, methodology, years)
+    aggregates = aggregate(
+        series, population, members, definitions, methodology.aggregation, estimates
+    )
     codes = frozenset(s.code for s in methodology.series if s.sdmx)
     formulas = pd.Series({s.code: s.formula for s in methodology.series})
     sdmx = to_sdmx_csv(series, aggregates, definitions["unit"], codes, methodology.sdmx, formulas)
