@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import TOTAL, totals
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.datapackage import datahub_codes
 from pipeline.publish.layout import PublicationTable, make_table, marker, text
@@ -53,11 +53,10 @@ def indicator_table(bundle: Bundle, questionnaire: str, year: int) -> Publicatio
     dictionary = indicators()
     codes = list(dictionary.loc[dictionary["questionnaire"] == questionnaire, "code"])
     obs = bundle.observations
-    totals = obs[obs["indicator"].isin(codes)]
-    totals = totals[(totals[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
-    if totals.empty:
+    national = totals(obs[obs["indicator"].isin(codes)])
+    if national.empty:
         return None
-    rows = latest(totals, ["economy", "indicator"], year).assign(_key=lambda r: r["indicator"])
+    rows = latest(national, ["economy", "indicator"], year).assign(_key=lambda r: r["indicator"])
     rows = _by_economy(rows, bundle.names(), codes)
     units = rows["indicator"].map(dictionary["unit"])
     frame = pd.DataFrame(
