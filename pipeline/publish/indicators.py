@@ -17,6 +17,7 @@ from pipeline.observations import TOTAL, totals
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.datapackage import datahub_codes
 from pipeline.publish.layout import PublicationTable, make_table, marker, text
+from pipeline.rounding import round_half_up
 from pipeline.sdg.definitions import load_methodology
 
 COUNT_UNITS = frozenset({"subscriptions"})
@@ -160,8 +161,8 @@ def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
             .astype("string")
             .fillna(text()["workbook"]["not_applicable"]),
             "Year": rows["year"].astype("Int64"),
-            "Value": rows["value"].round(1),
-            "Coverage (%)": (100 * rows["coverage"]).round(1),
+            "Value": pd.Series(round_half_up(rows["value"], 1), index=rows.index),
+            "Coverage (%)": pd.Series(round_half_up(100 * rows["coverage"], 1), index=rows.index),
             "Economies with data": rows["n_economies"].astype("Int64"),
             "Economies in group": rows["n_members"].astype("Int64"),
         }
