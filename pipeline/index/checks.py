@@ -58,7 +58,7 @@ def _tree(
             named = isinstance(parent, str)  # a node without one is a root
             if (named or kind == "indicators") and not (named and parent in node_codes):
                 problems.append(f"{kind}[{code}].parent {parent!r} is not a node")
-    rows = pd.concat([indicators, nodes], ignore_index=True)
+    rows = pd.concat([indicators, nodes])  # by position: labels do not matter
     codes = rows["code"].to_numpy()
     children = {parent: set(codes[at]) for parent, at in tree.children(rows, node_codes).items()}
     roots = sorted(set(nodes.loc[nodes["parent"].isna(), "code"].dropna()))

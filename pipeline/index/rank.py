@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.rounding import round_half_up  # the engine rounds scores with it
-
-__all__ = ["group_ranks", "rank_scores", "round_half_up", "with_previous"]
+from pipeline.rounding import round_half_up as round_half_up  # the engine rounds with it
 
 
 def rank_scores(
