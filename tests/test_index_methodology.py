@@ -265,3 +265,49 @@ def test_nodes_carry_their_computed_level_and_may_not_set_one() -> None:
     with pytest.raises(MethodologyError) as error:
         build(raw, "t.toml", None)
     assert error.value.problems == ["nodes[0].level: unknown key"]
+
+
+def test_a_loaded_methodology_cannot_be_rebound() -> None:
+    """Editions are shared by the engine, the uncertainty model and publication: read-only."""
+    import dataclasses
+
+    methodology = load("idi_2017")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        methodology.name = "other"  # type: ignore[misc]
+
+
+def test_typos_are_reported_in_every_table_and_node_names_default_to_codes() -> None:
+    from pipeline.index.methodology import build
+
+    raw = {
+        "edition": {"name": "t", "index": "IDX", "tyes": "min"},
+        "defaults": {"normalization": "minmax"},
+        "nodes": [{"code": "IDX", "wieght": 1}],
+        "indicators": [{"code": "i1", "parent": "IDX", "normalisation": "minmax", "dir": -1}],
+        "indicator": [],
+    }
+    with pytest.raises(MethodologyError) as error:
+        build(raw, "t.toml", None)
+    assert error.value.problems == [
+        "unknown key 'indicator'",
+        "edition.tyes: unknown key",
+        "defaults.normalization: unknown key",
+        "indicators[0].dir: unknown key",
+        "nodes[0].wieght: unknown key",
+    ]
+    for key in ("tyes", "normalization", "wieght", "dir"):
+        for table in (raw["edition"], raw["defaults"], raw["nodes"][0], raw["indicators"][0]):
+            table.pop(key, None)
+    del raw["indicator"]
+    raw["nodes"].append({"code": "P", "name": "Pillar", "parent": "IDX"})
+    raw["indicators"].append({"code": "i2", "parent": "P", "normalisation": "minmax"})
+    raw["indicators"][0]["weight"] = raw["nodes"][1]["weight"] = 0.5
+    nodes = build(raw, "t.toml", None).nodes.set_index("code")
+    assert nodes["name"].to_dict() == {"IDX": "IDX", "P": "Pillar"}
+
+
+def test_each_finding_carries_its_problem_text(broken_file: Path) -> None:
+    with pytest.raises(MethodologyError) as caught:
+        load(broken_file)
+    messages = caught.value.findings()["message"].tolist()
+    assert [m.removeprefix("broken.toml: ") for m in messages] == caught.value.problems
