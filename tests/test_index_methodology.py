@@ -203,3 +203,111 @@ def test_non_numeric_parameters_are_problems_not_a_crash(tmp_path: Path) -> None
     assert "indicators[HH18].normalisation.goalpost 'n/a' is not a number" in text
     assert "nodes[IDX].min_share 'all' must be a number" in text
     assert "direction 2 must be 1 or -1" in text, "the other problems are still reported"
+
+
+def test_defaults_of_an_edition_that_sets_nothing() -> None:
+    """What a minimal edition file means (schemas/indices/README.md): every setting left out
+    takes its documented default."""
+    from pipeline.index.methodology import build
+
+    raw = {
+        "edition": {"name": "t", "index": "IDX", "edition_year": 2024},
+        "nodes": [{"code": "IDX"}],
+        "indicators": [{"code": "i1", "parent": "IDX", "normalisation": "minmax"}],
+    }
+    methodology = build(raw, "t.toml", None)
+    assert {k: methodology.edition[k] for k in raw["edition"]} == raw["edition"]
+    assert {k: v for k, v in methodology.edition.items() if k not in raw["edition"]} == {
+        "reference_year_offset": 0,
+        "min_indicators": 0,
+        "scale": 100,
+        "rounding": 1,
+        "ties": "distinct",
+        "ranks_published": True,
+        "weights": "absolute",
+    }
+    assert methodology.reference_year == 2024
+    indicator = methodology.indicators.iloc[0]
+    assert indicator["transform"] == "none"
+    assert indicator["treatment"] == {"method": "none"}
+    assert indicator["normalisation"] == {"method": "minmax"}
+    assert indicator["imputation"] == []
+    assert (indicator["weight"], indicator["direction"]) == (1.0, 1)
+    assert methodology.nodes.iloc[0]["aggregation"] == {"method": "arithmetic"}
+    assert methodology.nodes.iloc[0]["min_share"] == 0.0
+    del raw["indicators"][0]["normalisation"]
+    with pytest.raises(MethodologyError) as error:
+        build(raw, "t.toml", None)
+    assert error.value.problems == ["indicators[i1].normalisation: goalposts needs 'goalpost'"]
+
+
+def test_a_file_without_suffix_is_read_as_given(tmp_path: Path) -> None:
+    """Only a name that is no file is looked up among the shipped editions."""
+    path = tmp_path / "draft"
+    path.write_text(edition_path("idi_2017").read_text(encoding="utf-8"), encoding="utf-8")
+    assert load(path).name == "idi_2017"
+    assert load("idi_2017").source == "idi_2017.toml"
+
+
+def test_nodes_carry_their_computed_level_and_may_not_set_one() -> None:
+    from pipeline.index.methodology import build
+
+    raw = {
+        "edition": {"name": "t", "index": "IDX"},
+        "nodes": [{"code": "IDX"}],
+        "indicators": [{"code": "i1", "parent": "IDX", "normalisation": "minmax"}],
+    }
+    nodes = build(raw, "t.toml", None).nodes
+    assert list(nodes.columns) == [
+        "code", "name", "parent", "weight", "aggregation", "min_share", "level"
+    ]  # fmt: skip
+    raw["nodes"][0]["level"] = 5
+    with pytest.raises(MethodologyError) as error:
+        build(raw, "t.toml", None)
+    assert error.value.problems == ["nodes[0].level: unknown key"]
+
+
+def test_a_loaded_methodology_cannot_be_rebound() -> None:
+    """Editions are shared by the engine, the uncertainty model and publication: read-only."""
+    import dataclasses
+
+    methodology = load("idi_2017")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        methodology.name = "other"  # type: ignore[misc]
+
+
+def test_typos_are_reported_in_every_table_and_node_names_default_to_codes() -> None:
+    from pipeline.index.methodology import build
+
+    raw = {
+        "edition": {"name": "t", "index": "IDX", "tyes": "min"},
+        "defaults": {"normalization": "minmax"},
+        "nodes": [{"code": "IDX", "wieght": 1}],
+        "indicators": [{"code": "i1", "parent": "IDX", "normalisation": "minmax", "dir": -1}],
+        "indicator": [],
+    }
+    with pytest.raises(MethodologyError) as error:
+        build(raw, "t.toml", None)
+    assert error.value.problems == [
+        "unknown key 'indicator'",
+        "edition.tyes: unknown key",
+        "defaults.normalization: unknown key",
+        "indicators[0].dir: unknown key",
+        "nodes[0].wieght: unknown key",
+    ]
+    for key in ("tyes", "normalization", "wieght", "dir"):
+        for table in (raw["edition"], raw["defaults"], raw["nodes"][0], raw["indicators"][0]):
+            table.pop(key, None)
+    del raw["indicator"]
+    raw["nodes"].append({"code": "P", "name": "Pillar", "parent": "IDX"})
+    raw["indicators"].append({"code": "i2", "parent": "P", "normalisation": "minmax"})
+    raw["indicators"][0]["weight"] = raw["nodes"][1]["weight"] = 0.5
+    nodes = build(raw, "t.toml", None).nodes.set_index("code")
+    assert nodes["name"].to_dict() == {"IDX": "IDX", "P": "Pillar"}
+
+
+def test_each_finding_carries_its_problem_text(broken_file: Path) -> None:
+    with pytest.raises(MethodologyError) as caught:
+        load(broken_file)
+    messages = caught.value.findings()["message"].tolist()
+    assert [m.removeprefix("broken.toml: ") for m in messages] == caught.value.problems

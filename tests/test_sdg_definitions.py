@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.dictionary import indicators
-from pipeline.sdg.definitions import SDG_SCHEMAS, load_methodology, methodology_problems
+from pipeline.sdg.definitions import (
+    SDG_SCHEMAS,
+    SeriesDefinition,
+    load_methodology,
+    methodology_problems,
+)
 
 #: The five SDG indicators for which ITU is custodian and the series each must produce.
 EXPECTED = {
@@ -79,3 +85,43 @@ def test_unknown_source_indicator_is_a_problem() -> None:
     methodology = load_methodology()
     problems = methodology_problems(methodology, frozenset({"HH7"}))
     assert any("unknown source indicator 'i271pop'" in p for p in problems)
+
+
+COVERAGES = [(0, True), (0.0, True), (1, True), (1.0, True), (1.01, False), (-0.01, False),
+             (None, True)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("coverage", "clean"), COVERAGES)
+def test_series_min_coverage_within_zero_and_one(coverage: float | None, clean: bool) -> None:
+    methodology = load_methodology()
+    series = dataclasses.replace(methodology.series[0], min_coverage=coverage)
+    problems = methodology_problems(dataclasses.replace(methodology, series=(series,)))
+    expected = f"series.toml series {series.code}: min_coverage {coverage} is not in [0, 1]"
+    assert problems == ([] if clean else [expected])
+
+
+def test_definitions_are_read_only_and_sent_to_sdmx_unless_they_say_not() -> None:
+    methodology = load_methodology()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        methodology.series = ()  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        methodology.series[0].code = "X"  # type: ignore[misc]
+    fields = {f.name: f.default for f in dataclasses.fields(SeriesDefinition)}
+    assert fields["sdmx"] is True and fields["min_coverage"] is None
+
+
+def test_a_series_is_sent_to_sdmx_when_the_file_does_not_say(tmp_path: Path) -> None:
+    target = tmp_path / "sdg"
+    shutil.copytree(SDG_SCHEMAS, target)
+    text = (target / "series.toml").read_text(encoding="utf-8")
+    (target / "series.toml").write_text(text.replace("sdmx = true\n", "", 1), encoding="utf-8")
+    assert load_methodology(target).series[0].sdmx is True
+
+
+def test_a_series_defined_twice_is_a_problem_and_totals_only_complements_breakdowns() -> None:
+    methodology = load_methodology()
+    first = methodology.series[0]
+    twice = dataclasses.replace(methodology, series=(first, first))
+    assert methodology_problems(twice) == [f"series.toml: series {first.code} defined twice"]
+    assert first.breakdowns == ("sex", "age", "area")
+    assert first.totals_only == ("speed", "technology", "skill")

@@ -171,3 +171,44 @@ def test_per100_with_zero_population_is_dropped_not_infinite(methodology) -> Non
     obs = observations(observation("i4213tfbb", 1000.0))
     series = compute_series(obs, zero, ECONOMIES, methodology)
     assert set(series["series"]) == {"IT_NET_BBNDN"}
+
+
+def test_collection_round_and_submission_date_travel_when_present(methodology) -> None:
+    obs = observations(observation("HH7", 55.0)).assign(round="2024", submitted="2024-03-01")
+    series = compute_series(obs, POPULATION, ECONOMIES, methodology)
+    assert tuple(series.columns) == (*SERIES_COLUMNS, "round", "submitted")
+    assert series.loc[0, ["round", "submitted"]].tolist() == ["2024", "2024-03-01"]
+
+
+def test_rows_follow_the_methodology_order_of_series_then_economy_and_year(methodology) -> None:
+    """IT_USE_II99 is listed before IT_MOB_OWN (though after it alphabetically)."""
+    obs = observations(
+        observation("HH18", 70.0, economy="BBB"),
+        observation("HH18", 71.0),
+        observation("HH7", 55.0, economy="BBB"),
+        observation("HH7", 56.0, year=2022),
+        observation("HH7", 57.0),
+    )
+    series = compute_series(obs, POPULATION, ECONOMIES, methodology)
+    assert list(zip(series["series"], series["economy"], series["year"], strict=True)) == [
+        ("IT_USE_II99", "AAA", 2022),
+        ("IT_USE_II99", "AAA", 2023),
+        ("IT_USE_II99", "BBB", 2023),
+        ("IT_MOB_OWN", "AAA", 2023),
+        ("IT_MOB_OWN", "BBB", 2023),
+    ]
+
+
+def test_series_counts_are_sorted_by_sdg_indicator_and_series() -> None:
+    series = pd.DataFrame(
+        {
+            "indicator_sdg": ["17.8.1", "17.6.1", "17.6.1"],
+            "series": ["IT_USE_II99", "IT_NET_BBNDN", "IT_NET_BBND"],
+            "economy": ["AAA", "AAA", "BBB"],
+            "year": [2023, 2021, 2022],
+            "value": [1.0, 2.0, 3.0],
+        }
+    )
+    counts = series_counts(series)
+    assert list(counts["series"]) == ["IT_NET_BBND", "IT_NET_BBNDN", "IT_USE_II99"]
+    assert list(counts["first_year"]) == [2022, 2021, 2023]

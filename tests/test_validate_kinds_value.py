@@ -147,6 +147,18 @@ def test_scale_slip_default_is_a_thousandfold_within_three() -> None:
     ]
 
 
+def test_scale_slip_default_band_ends_at_three() -> None:
+    """Ratios 3001 and 330 lie just outside [1000/3, 3000]: not a slip with the default band
+    (a band of 4 would flag both)."""
+    frame = _obs(*_series("i271", {2022: 1.0, 2023: 3001.0, 2024: 1.0, 2025: 330.0}))
+    assert _outcomes(check_scale_slip(frame, {"indicators": ["i271"]}, Context())) == [
+        NOT_EVALUABLE,
+        PASS,
+        PASS,
+        PASS,
+    ]
+
+
 POPULATION = pd.DataFrame({"economy": ECONOMIES, "year": 2024, "population": 2000.0})
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.index import tree
+
 #: Weights within a parent must sum to 1 within this tolerance (absolute weights).
 WEIGHT_SUM_TOLERANCE = 1e-6
 TIE_RULES = ("distinct", "min", "average")
@@ -51,13 +53,14 @@ def _tree(
     """Parents exist, one root (the index), no cycle, no empty node; levels from the bottom."""
     problems: list[str] = []
     node_codes = set(nodes["code"].dropna())
-    children: dict[str, set[str]] = defaultdict(set)
     for kind, table in (("nodes", nodes), ("indicators", indicators)):
         for code, parent in zip(table["code"], table["parent"], strict=True):
-            if isinstance(parent, str) and parent in node_codes:
-                children[parent].add(code)
-            elif isinstance(parent, str) or kind == "indicators":
+            named = isinstance(parent, str)  # a node without one is a root
+            if (named or kind == "indicators") and not (named and parent in node_codes):
                 problems.append(f"{kind}[{code}].parent {parent!r} is not a node")
+    rows = pd.concat([indicators, nodes])  # by position: labels do not matter
+    codes = rows["code"].to_numpy()
+    children = {parent: set(codes[at]) for parent, at in tree.children(rows, node_codes).items()}
     roots = sorted(set(nodes.loc[nodes["parent"].isna(), "code"].dropna()))
     if roots != [edition.get("index")]:
         problems.append(

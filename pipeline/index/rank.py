@@ -9,8 +9,9 @@ Rank 1 is the highest score. All work is vectorised group-bys.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+
+from pipeline.rounding import round_half_up as round_half_up  # the engine rounds with it
 
 
 def rank_scores(
@@ -42,10 +43,3 @@ def with_previous(scores: pd.DataFrame) -> pd.DataFrame:
     previous = previous.rename(columns={"score": "previous_score", "rank": "previous_rank"})
     out = scores.merge(previous, on=["economy", "node", "year"], how="left")
     return out.assign(rank_change=out["previous_rank"] - out["rank"])
-
-
-def round_half_up(values: pd.Series | np.ndarray, decimals: int) -> np.ndarray:
-    """Round half away from zero, as published tables do (numpy rounds half to even)."""
-    factor = 10.0**decimals
-    array = np.asarray(values, dtype=float)
-    return np.sign(array) * np.floor(np.abs(array) * factor + 0.5 + 1e-9) / factor

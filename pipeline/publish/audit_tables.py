@@ -11,6 +11,7 @@ import pandas as pd
 from pipeline.publish import audit
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.layout import PublicationTable, edition_title, make_table
+from pipeline.rounding import round_half_up
 
 THREE = "0.000"
 TWO = "0.00"
@@ -43,7 +44,7 @@ def stats_table(bundle: Bundle, edition: str) -> PublicationTable:
             "Indicator": stats["indicator"].map(names).fillna(stats["indicator"]),
             "Indicator code": stats["indicator"],
             "Economies with a value": stats["economies_with_value"].astype("int64"),
-            "Missing share (%)": (100 * stats["missing_share"]).round(1),
+            "Missing share (%)": round_half_up(100 * stats["missing_share"], 1),
             "Mean": stats["mean"],
             "Median": stats["median"],
             "Standard deviation": stats["sd"],

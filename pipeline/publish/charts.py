@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 
 from pipeline import reference
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import totals
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.groups import membership
 from pipeline.publish.tables import headline
@@ -88,7 +88,7 @@ REGIONAL_METHOD = "population-weighted mean of the economies reporting"
 def weighted_regional_means(bundle: Bundle, indicator: str) -> pd.DataFrame:
     """Year × ITU region population-weighted mean of one indicator's national totals."""
     obs = bundle.observations
-    rows = obs[(obs["indicator"] == indicator) & (obs[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
+    rows = totals(obs[obs["indicator"] == indicator])
     members = membership(bundle.economies)
     rows = rows.merge(members[members["group_type"] == "ITU region"], on="economy")
     if rows.empty:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import totals as national_totals
 from pipeline.publish import html
 from pipeline.sdg.definitions import load_methodology
 from pipeline.sdg.sdmx_attributes import split_footnotes
@@ -54,7 +54,7 @@ def definitions_table(codes: list[str] | None = None) -> str:
 def reported_sources(observations: pd.DataFrame) -> pd.DataFrame:
     """``economy, indicator, reported_by``: the reporting bodies named in the footnotes of the
     economy's national totals (distinct, "; "-joined)."""
-    totals = observations.loc[(observations[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
+    totals = national_totals(observations)
     parts = split_footnotes(totals["footnote"], load_methodology().sdmx)["source"]
     named = totals.assign(reported_by=parts).loc[parts.ne("")]
     joined = named.groupby(["economy", "indicator"])["reported_by"].agg(

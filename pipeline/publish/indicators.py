@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import TOTAL, totals
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.datapackage import datahub_codes
 from pipeline.publish.layout import PublicationTable, make_table, marker, text
+from pipeline.rounding import round_half_up
 from pipeline.sdg.definitions import load_methodology
 
 COUNT_UNITS = frozenset({"subscriptions"})
@@ -53,11 +54,10 @@ def indicator_table(bundle: Bundle, questionnaire: str, year: int) -> Publicatio
     dictionary = indicators()
     codes = list(dictionary.loc[dictionary["questionnaire"] == questionnaire, "code"])
     obs = bundle.observations
-    totals = obs[obs["indicator"].isin(codes)]
-    totals = totals[(totals[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
-    if totals.empty:
+    national = totals(obs[obs["indicator"].isin(codes)])
+    if national.empty:
         return None
-    rows = latest(totals, ["economy", "indicator"], year).assign(_key=lambda r: r["indicator"])
+    rows = latest(national, ["economy", "indicator"], year).assign(_key=lambda r: r["indicator"])
     rows = _by_economy(rows, bundle.names(), codes)
     units = rows["indicator"].map(dictionary["unit"])
     frame = pd.DataFrame(
@@ -161,8 +161,8 @@ def sdg_aggregates(bundle: Bundle, year: int) -> PublicationTable | None:
             .astype("string")
             .fillna(text()["workbook"]["not_applicable"]),
             "Year": rows["year"].astype("Int64"),
-            "Value": rows["value"].round(1),
-            "Coverage (%)": (100 * rows["coverage"]).round(1),
+            "Value": pd.Series(round_half_up(rows["value"], 1), index=rows.index),
+            "Coverage (%)": pd.Series(round_half_up(100 * rows["coverage"], 1), index=rows.index),
             "Economies with data": rows["n_economies"].astype("Int64"),
             "Economies in group": rows["n_members"].astype("Int64"),
         }

@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline import reference
 from pipeline.dictionary import indicators
-from pipeline.observations import DIMENSION_NAMES, TOTAL
+from pipeline.observations import totals as national_totals
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.groups import membership
 from pipeline.publish.indicators import value_markers
@@ -140,7 +140,7 @@ def strengths(rows: pd.DataFrame, strong: bool) -> pd.DataFrame:
 def values_over_time(bundle: Bundle) -> tuple[pd.DataFrame, pd.DataFrame]:
     """National totals of the last years, one row per economy and indicator, and markers."""
     obs = bundle.observations
-    totals = obs[(obs[list(DIMENSION_NAMES)] == TOTAL).all(axis=1)]
+    totals = national_totals(obs)
     last = int(totals["year"].max()) if not totals.empty else 0
     totals = totals[totals["year"] > last - YEARS_SHOWN]
     notes = value_markers(totals, last + 1).str.replace(marker("earlier_year"), "")

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.index.methodology import MethodologyError, edition_path, load
-from pipeline.index.rank import round_half_up
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.groups import membership
 from pipeline.publish.layout import PublicationTable, edition_title, make_table, marker, text
+from pipeline.rounding import round_half_up
 
 RANK = "0"
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.rounding import round_half_up
 from pipeline.sdg.sdmx_attributes import (
     decimals,
     last_update,
@@ -139,7 +140,7 @@ def aggregate_rows(
     frame = frame.assign(unit=frame["series"].map(units))
     comment = (
         "coverage "
-        + (frame["coverage"] * 100).round(1).astype(str)
+        + pd.Series(round_half_up(frame["coverage"] * 100, 1), index=frame.index).astype(str)
         + "%; "
         + frame["n_economies"].astype(str)
         + " of "
