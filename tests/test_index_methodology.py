@@ -225,6 +225,7 @@ def test_defaults_of_an_edition_that_sets_nothing() -> None:
         "ties": "distinct",
         "ranks_published": True,
         "weights": "absolute",
+        "estimation": False,
     }
     assert methodology.reference_year == 2024
     indicator = methodology.indicators.iloc[0]

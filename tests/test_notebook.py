@@ -53,7 +53,8 @@ def test_notebook_names_an_unscored_economy_instead_of_a_key_error(monkeypatch):
     processed, _, _ = shipped_run()
     scores = pd.read_parquet(processed / "index" / "idi_2025" / "scores.parquet")
     scored = set(scores.loc[scores["node"] == "IDI", "economy"])
-    unscored = sorted(set(scores["economy"]) - scored)[0]
+    excluded = pd.read_parquet(processed / "index" / "idi_2025" / "excluded.parquet")
+    unscored = sorted(set(excluded["economy"]) - scored)[0]
     monkeypatch.setenv("ICTSTATS_PROCESSED", str(processed))
     monkeypatch.setenv("ICTSTATS_ECONOMY", unscored)
     matplotlib.use("Agg")

@@ -184,16 +184,19 @@ def compute_edition(
     full = build_panel(relevant, methodology, economy_list, span + year_list, economies)
     from pipeline.index import estimated  # the estimation engine imports the methodology
 
+    minimum = int(methodology.edition["min_indicators"])
     scale: dict[str, str] = {}
     if methodology.edition.get("estimation"):
+        # ITU estimates inputs of the economies its inclusion rule admits, and only those
+        counts = official_counts(full[full["year"].isin(year_list)])
+        admitted = counts.loc[counts["official_indicators"] >= minimum, ["economy", "year"]]
         full, scale = estimated.fill(
-            full, reported, codes, population, economy_list, year_list, cascades
+            full, reported, codes, population, economy_list, year_list, cascades, admitted
         )
     else:
         full = estimated.blank(full)
     panel = full[full["year"].isin(year_list)].reset_index(drop=True)
     counts = official_counts(panel)
-    minimum = int(methodology.edition["min_indicators"])
     included = counts["official_indicators"] >= minimum
     shape = (len(year_list), len(economy_list), len(codes))
     keep = included.to_numpy().reshape(len(economy_list), len(year_list)).T[..., None]

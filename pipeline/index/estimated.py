@@ -40,11 +40,13 @@ def fill(
     economies: Sequence[str],
     years: Sequence[int],
     cascades: Sequence[Cascade] | None = None,
+    admitted: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Panel with its remaining gaps in ``years`` estimated; and each indicator's scale.
 
     ``observations``: the edition's observations before derivation (derived indicators and
-    covariates are computed here). Cells filled by the imputation chain are kept.
+    covariates are computed here). Cells filled by the imputation chain are kept. Only the
+    economy-years of ``admitted`` (economy, year: those the inclusion rule admits) are filled.
     """
     chosen = [c for c in (cascades if cascades is not None else cascades_module.load())
               if c.indicator in set(codes) and "index" in c.use]  # fmt: skip
@@ -69,6 +71,10 @@ def fill(
         on=["economy", "indicator", "year"], how="left",
     )  # fmt: skip
     gap = merged["value"].isna() & merged["estimated_value"].notna()
+    if admitted is not None:
+        keys = pd.MultiIndex.from_frame(merged[["economy", "year"]].astype({"year": "int64"}))
+        allowed = pd.MultiIndex.from_frame(admitted.astype({"year": "int64"}))
+        gap &= keys.isin(allowed)
     merged.loc[gap, "value"] = merged.loc[gap, "estimated_value"]
     merged["estimated"] = gap
     merged.loc[~gap, ["estimate_low", "estimate_high"]] = np.nan

@@ -19,6 +19,17 @@ def _flag(column: pd.Series) -> pd.Series:
     return column.astype(str).str.strip().str.lower().isin({"true", "1", "yes", "x"})
 
 
+def of_year(economies: pd.DataFrame, year: int, history: pd.DataFrame) -> pd.DataFrame:
+    """The economy table with each economy's World Bank income group on ``year``'s GNI (the
+    classification an edition of that reference year uses: ITU's IDI 2024, reference year
+    2022, agrees with the FY24 classification for all 169 classified economies); an economy
+    not classified that year keeps its latest group."""
+    that_year = history[history["year"] == year].set_index("economy")["income_group"]
+    own = that_year.reindex(economies["economy"]).to_numpy()
+    latest = economies["income_group"].to_numpy()
+    return economies.assign(income_group=pd.Series(own).fillna(pd.Series(latest)).to_numpy())
+
+
 def membership(economies: pd.DataFrame) -> pd.DataFrame:
     """order, group_type, group, economy: World, ITU regions, LDC/LLDC/SIDS, income groups."""
     codes = economies["economy"]

@@ -29,6 +29,11 @@ FLAG_WORDS = (
     ("imputed", "imputed in {e} (no observation)"),
     ("estimate", "estimate used in {e}"),
     ("lagged", "value from an earlier year used in {e}"),
+    (
+        "estimated",
+        "estimated by ictstats for {e} (no reported value; method and interval in "
+        "the normalised table)",
+    ),
 )
 
 
@@ -47,7 +52,9 @@ def gap_lines(
     names = dictionary["name"]
     lines: list[str] = list(withheld)
     for flag, words in FLAG_WORDS if inputs is not None else ():
-        codes = inputs.loc[inputs[flag].astype(bool), "indicator"]
+        if flag not in inputs:
+            continue
+        codes = inputs.loc[inputs[flag].fillna(False).astype(bool), "indicator"]
         lines += [f"{names.get(c, c)}: {words.format(e=edition_title(edition))}" for c in codes]
     collected = dictionary[dictionary["questionnaire"].isin(["admin", "household"])]
     missing = [code for code in collected["code"] if code not in reported]

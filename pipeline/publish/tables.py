@@ -15,8 +15,9 @@ import pandas as pd
 
 from pipeline.index.methodology import MethodologyError, edition_path, load
 from pipeline.publish.bundle import Bundle
-from pipeline.publish.groups import membership
+from pipeline.publish.groups import membership, of_year
 from pipeline.publish.layout import PublicationTable, edition_title, make_table, marker, text
+from pipeline.reference import income_groups
 from pipeline.rounding import round_half_up
 
 RANK = "0"
@@ -58,8 +59,10 @@ def score_flags(bundle: Bundle, edition: str) -> pd.Series:
     rows = bundle.normalised[bundle.normalised["edition"] == edition]
     if rows.empty:
         return pd.Series(dtype=str)
-    flags = rows.groupby("economy")[["estimate", "lagged", "imputed"]].any()
-    symbols = {"estimate": "estimate", "lagged": "earlier_year", "imputed": "imputed"}
+    symbols = {"estimate": "estimate", "lagged": "earlier_year", "imputed": "imputed",
+               "estimated": "estimated"}  # fmt: skip
+    symbols = {column: name for column, name in symbols.items() if column in rows}
+    flags = rows.groupby("economy")[list(symbols)].any()
     out = pd.Series("", index=flags.index)
     for column, name in symbols.items():
         out = out + flags[column].map({True: marker(name), False: ""})
@@ -176,20 +179,23 @@ def pillars(bundle: Bundle, edition: str) -> PublicationTable:
 
 
 def groups(bundle: Bundle, edition: str) -> PublicationTable:
-    """Simple means of every node's score by ITU region and development group (Annex 4)."""
+    """Simple means of every node's score by ITU region and development group (Annex 4), and
+    the median of the index; income groups as classified on the edition's reference year."""
     wide = node_scores(bundle, edition)
-    members = membership(bundle.economies)
+    year = int(headline(bundle, edition)["year"].max())
+    members = membership(of_year(bundle.economies, year, income_groups()))
     joined = members.merge(wide, left_on="economy", right_index=True, how="inner")
     keys = ["order", "group_type", "group"]
     means = joined.groupby(keys, sort=True)[list(wide.columns)].mean()
+    median_name = f"{wide.columns[0]} (median)"
+    means[median_name] = joined.groupby(keys, sort=True)[wide.columns[0]].median()
     means = pd.DataFrame(
         round_half_up(means, decimals(edition)), index=means.index, columns=means.columns
     )
     counts = joined.groupby(keys, sort=True)[wide.columns[0]].count().rename("n")
     frame = pd.concat([counts, means], axis=1).reset_index().drop(columns="order")
     frame = frame.rename(columns={"group_type": "Grouping", "group": "Group"})
-    formats = {"n": RANK, **dict.fromkeys(wide.columns, score_format(edition))}
-    year = int(headline(bundle, edition)["year"].max())
+    formats = {"n": RANK, **dict.fromkeys(means.columns, score_format(edition))}
     return make_table(
         "groups",
         f"{edition}_groups",
