@@ -31,6 +31,8 @@ class Bundle:
     sdg_series: pd.DataFrame
     sdg_aggregates: pd.DataFrame
     ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Leave-one-out and next-round errors of the estimation methods (``ictstats estimate``).
+    backtest: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Values left out because a query is open (``pipeline.withheld``), for the notes.
     withheld: pd.DataFrame = field(default_factory=pd.DataFrame)
     economies: pd.DataFrame = field(default_factory=lambda: reference.economies())
@@ -84,4 +86,5 @@ def load_bundle(processed: Path) -> Bundle:
         sdg_series=_optional(processed / "sdg", "series"),
         sdg_aggregates=_optional(processed / "sdg", "aggregates"),
         ranks=_per_edition(processed / "uncertainty", "ranks"),
+        backtest=_optional(processed / "estimate", "backtest"),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline import reference
@@ -83,6 +84,11 @@ def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
     hidden = ~scores["edition"].map({e: ranks_published(e) for e in scores["edition"].unique()})
     unranked = scores["rank"].isna() | hidden.fillna(False).astype(bool)
     previous = scores["previous_rank"].astype("Int64").astype(object).where(~hidden, "")
+    low = scores.get("score_low", pd.Series(np.nan, index=scores.index))
+    high = scores.get("score_high", pd.Series(np.nan, index=scores.index))
+    interval = (low.round(1).astype(str) + "–" + high.round(1).astype(str)).where(
+        low.notna() & high.notna(), ""
+    )
     return pd.DataFrame(
         {
             "economy": scores["economy"],
@@ -96,6 +102,8 @@ def score_rows(scores: pd.DataFrame) -> pd.DataFrame:
             "Region mean": scores["region_mean"],
             "Previous value": scores["previous_score"],
             "Previous rank": previous,
+            # 5th–95th percentile when estimated inputs are drawn from their intervals
+            "Interval (estimated inputs)": interval,
         }
     )
 

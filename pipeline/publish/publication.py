@@ -19,6 +19,7 @@ from pipeline import __version__
 from pipeline.publish import html
 from pipeline.publish.audit_charts import audit_charts
 from pipeline.publish.audit_tables import audit_tables
+from pipeline.publish.backtest_table import backtest_table
 from pipeline.publish.bundle import Bundle
 from pipeline.publish.charts import chart_alts, overview_charts
 from pipeline.publish.datapackage import publication_package, published_data
@@ -106,6 +107,7 @@ def publish(bundle: Bundle) -> Publication:
     """Tables, workbook, charts, profiles and overview from the stage outputs."""
     year = reference_year(bundle)
     tables = index_tables(bundle) + data_tables(bundle, year) + audit_tables(bundle)
+    tables = tables + backtest_table(bundle, year)
     tables = with_notes(tables + withheld_table(bundle, year), bundle)
     editions = ", ".join(edition_title(e) for e in bundle.editions()) or "no index edition"
     subtitle = f"ictstats {__version__}; index editions: {editions}; data up to {year}."
