@@ -154,7 +154,6 @@ def ingest_paths(
         if show_progress:
             reads = progress(reads, total=len(paths), label="ingest")
         produced, findings = _read_all(reads, rounds, root, known)
-    observations = empty_observations(INGESTED_COLUMNS)
     if produced:
         observations, duplicate_findings = resolve_duplicates(
             rounds.attach(pd.concat(produced, ignore_index=True))
@@ -163,6 +162,8 @@ def ingest_paths(
         observations = INGESTED_SCHEMA.validate(
             observations.sort_values([*VINTAGE_KEY], kind="stable").reset_index(drop=True)
         )
+    else:  # built only when needed: a schema check of an empty table costs tens of ms
+        observations = empty_observations(INGESTED_COLUMNS)
     return IngestResult(
         observations,
         realise([*rounds.findings, *findings]),
