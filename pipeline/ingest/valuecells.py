@@ -25,9 +25,14 @@ NONE = -1
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    """Stripped text of each cell ('' for an empty one), vectorised."""
-    # v != v is NaN; a comprehension beats pandas' string conversion at these sizes
-    text = ["" if v is None or v != v else str(v).strip() for v in values]
+    """Stripped text of each cell ('' for an empty one, None or NaN).
+
+    Only the filled cells are converted (most breakdown and status cells are empty); a
+    comprehension beats pandas' string conversion at these sizes.
+    """
+    text = np.full(len(values), "", dtype=object)
+    filled = ~pd.isna(values)
+    text[filled] = [str(v).strip() for v in values[filled]]
     return pd.Series(text, dtype=object)
 
 
