@@ -29,9 +29,9 @@ def _format(values: pd.Series) -> pd.Series:
 
 def _finding(cells: pd.DataFrame, mask: pd.Series, code: str, **extra: object) -> pd.DataFrame:
     """Findings of ``code`` for the cells under ``mask``; extra columns may be Series."""
-    chosen = cells[mask]
-    if chosen.empty:
+    if not mask.any():  # most codes find nothing: skip selecting from the whole table
         return pending(code, [])
+    chosen = cells[mask]
     columns = {
         key: (v.reindex(chosen.index) if isinstance(v, pd.Series) else v)
         for key, v in extra.items()
@@ -101,7 +101,19 @@ def read_values(raw: pd.Series) -> pd.DataFrame:
 
 
 def read_status(status: pd.Series) -> pd.DataFrame:
-    """E / B status codes to flags; any other text is reported and ignored."""
+    """E / B status codes to flags; any other text is reported and ignored.
+
+    A batch holds a handful of distinct status texts, so when every status is a text each
+    distinct one is read once (the reading is a function of the text alone).
+    """
+    keys, distinct = pd.factorize(status)
+    if len(status) and keys.min() >= 0 and all(type(value) is str for value in distinct):
+        flags = _status_flags(pd.Series(distinct, dtype=object))
+        return flags.iloc[keys].set_axis(status.index)
+    return _status_flags(status)
+
+
+def _status_flags(status: pd.Series) -> pd.DataFrame:
     text = status.fillna("").astype(str).str.upper().str.replace(r"[\s,;+/]", "", regex=True)
     valid = text.str.fullmatch(r"[EB]*")
     return pd.DataFrame(
