@@ -89,8 +89,24 @@ def read_file(
     Paths that are not a readable regular file inside ``root`` become one finding here; the
     file itself is read in ``worker`` (a child process with a time budget) when one is given.
     """
+    return _read_vetted(path, *_vet(path, root), known, worker)
+
+
+def _vet(path: Path, root: Path) -> tuple[str, list[dict], dict | None]:
+    """The name a path is recorded under, findings about that name, and a finding when the
+    path may not be read (looked up once per path: each costs file-system calls)."""
     source_file, name_findings = source_name(path, root)
-    problem = path_problem(path, root, source_file)
+    return source_file, name_findings, path_problem(path, root, source_file)
+
+
+def _read_vetted(
+    path: Path,
+    source_file: str,
+    name_findings: list[dict],
+    problem: dict | None,
+    known: set[str] | None,
+    worker: Worker | None,
+) -> WorkbookRead:
     if problem is not None:
         return WorkbookRead(findings=[*name_findings, problem])
     if worker is None:
@@ -150,11 +166,11 @@ def ingest_paths(
     known = known_economies() if known is None else known
     rounds = Rounds(root)
     with Worker(LIMITS) as worker:
-        reads = ((Path(path), read_file(Path(path), root, known, worker)) for path in paths)
+        vetted = ((Path(path), _vet(Path(path), root)) for path in paths)
+        reads = ((path, named, _read_vetted(path, *named, known, worker)) for path, named in vetted)
         if show_progress:
             reads = progress(reads, total=len(paths), label="ingest")
-        produced, findings = _read_all(reads, rounds, root, known)
-    observations = empty_observations(INGESTED_COLUMNS)
+        produced, findings = _read_all(reads, rounds, known)
     if produced:
         observations, duplicate_findings = resolve_duplicates(
             rounds.attach(pd.concat(produced, ignore_index=True))
@@ -163,6 +179,8 @@ def ingest_paths(
         observations = INGESTED_SCHEMA.validate(
             observations.sort_values([*VINTAGE_KEY], kind="stable").reset_index(drop=True)
         )
+    else:  # built only when needed: a schema check of an empty table costs tens of ms
+        observations = empty_observations(INGESTED_COLUMNS)
     return IngestResult(
         observations,
         realise([*rounds.findings, *findings]),
@@ -173,10 +191,12 @@ def ingest_paths(
     )
 
 
-def _record(rounds: Rounds, path: Path, root: Path, read: WorkbookRead) -> list[dict]:
+def _record(
+    rounds: Rounds, path: Path, named: tuple[str, list, dict | None], read: WorkbookRead
+) -> list[dict]:
     """The vintage of a return that was read (a path that was not is a finding already)."""
-    source_file, _ = source_name(path, root)
-    if path_problem(path, root, source_file) is not None:
+    source_file, _, problem = named
+    if problem is not None:
         return []
     try:
         return rounds.record(path, source_file, header_round(read.plans))
@@ -185,16 +205,15 @@ def _record(rounds: Rounds, path: Path, root: Path, read: WorkbookRead) -> list[
 
 
 def _read_all(
-    reads: Iterable[tuple[Path, WorkbookRead]],
+    reads: Iterable[tuple[Path, tuple[str, list, dict | None], WorkbookRead]],
     rounds: Rounds,
-    root: Path,
     known: set[str] | None,
 ) -> tuple[list, list]:
     """Observations and findings of all reads, interpreted in chunks of about
     :data:`CHUNK_CELLS` cells (memory holds one chunk of raw cells at a time)."""
     produced, findings, plans, cells, size = [], [], [], [], 0
-    for path, read in reads:
-        findings.extend(_record(rounds, path, root, read))
+    for path, named, read in reads:
+        findings.extend(_record(rounds, path, named, read))
         findings.extend(_owned(read, path, known))
         mine = [plan for plan in read.plans if plan.economy]
         plans.extend(mine)

@@ -29,9 +29,9 @@ def _format(values: pd.Series) -> pd.Series:
 
 def _finding(cells: pd.DataFrame, mask: pd.Series, code: str, **extra: object) -> pd.DataFrame:
     """Findings of ``code`` for the cells under ``mask``; extra columns may be Series."""
-    chosen = cells[mask]
-    if chosen.empty:
+    if not mask.any():  # most codes find nothing: skip selecting from the whole table
         return pending(code, [])
+    chosen = cells[mask]
     columns = {
         key: (v.reindex(chosen.index) if isinstance(v, pd.Series) else v)
         for key, v in extra.items()
@@ -48,17 +48,36 @@ def resolve_indicators(raw: pd.Series, dictionary: pd.DataFrame) -> pd.Series:
     return exact.fillna(raw.str.lower().map(lower))
 
 
+def distinct_text(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each value's position among the distinct stripped texts ('' for an empty cell), and
+    those texts: a breakdown column of a batch repeats a few codes, so the text work is done
+    once per distinct code. When every value is text or empty the raw values are told apart
+    directly (equal texts are equal values); otherwise the texts are made first, so that
+    values that compare equal but read differently (1, 1.0, True) stay apart."""
+    keys, distinct = pd.factorize(values)
+    if all(type(value) is str for value in distinct):
+        text = pd.Series([*distinct, ""], dtype=object).astype(str).str.strip()
+        return np.where(keys < 0, len(distinct), keys), text
+    keys, distinct = pd.factorize(values.fillna("").astype(str).str.strip())
+    return keys, pd.Series(distinct)
+
+
 def normalise_breakdowns(cells: pd.DataFrame, dictionary: pd.DataFrame) -> pd.Series:
-    """Upper-case breakdown codes, '_T' for totals; returns the text of any bad breakdown."""
-    problems = pd.Series("", index=cells.index, dtype=object)
+    """Upper-case breakdown codes, '_T' for totals; returns the text of any bad breakdown
+    (the first bad breakdown of a cell, in :data:`DIMENSION_NAMES` order)."""
+    problems = np.full(len(cells), "", dtype=object)
+    indicator, indicators_seen = pd.factorize(cells["indicator"], use_na_sentinel=False)
     for name in DIMENSION_NAMES:
-        text = cells[name].fillna("").astype(str).str.strip()
+        keys, text = distinct_text(cells[name])
         code = text.str.upper().where(~text.str.lower().isin(layout.TOTAL_WORDS), TOTAL)
-        allows = cells["indicator"].map(dictionary["breakdowns"].map(lambda b, n=name: n in b))
-        bad = ~code.isin(DIMENSIONS[name]) | ((code != TOTAL) & ~allows.fillna(False).astype(bool))
-        problems = problems.where(~bad | (problems != ""), f"{name}=" + text)
-        cells[name] = code
-    return problems
+        allows = dictionary["breakdowns"].map(lambda b, n=name: n in b).reindex(indicators_seen)
+        allowed = allows.fillna(False).astype(bool).to_numpy()[indicator]
+        known = code.isin(DIMENSIONS[name]).to_numpy()[keys]
+        total = (code == TOTAL).to_numpy()[keys]
+        first = (~known | (~total & ~allowed)) & (problems == "")
+        problems[first] = (f"{name}=" + text.to_numpy(dtype=object)[keys[first]]).astype(object)
+        cells[name] = code.take(keys).set_axis(cells.index)
+    return pd.Series(problems, index=cells.index, dtype=object)
 
 
 def read_values(raw: pd.Series) -> pd.DataFrame:
@@ -82,7 +101,19 @@ def read_values(raw: pd.Series) -> pd.DataFrame:
 
 
 def read_status(status: pd.Series) -> pd.DataFrame:
-    """E / B status codes to flags; any other text is reported and ignored."""
+    """E / B status codes to flags; any other text is reported and ignored.
+
+    A batch holds a handful of distinct status texts, so when every status is a text each
+    distinct one is read once (the reading is a function of the text alone).
+    """
+    keys, distinct = pd.factorize(status)
+    if len(status) and keys.min() >= 0 and all(type(value) is str for value in distinct):
+        flags = _status_flags(pd.Series(distinct, dtype=object))
+        return flags.iloc[keys].set_axis(status.index)
+    return _status_flags(status)
+
+
+def _status_flags(status: pd.Series) -> pd.DataFrame:
     text = status.fillna("").astype(str).str.upper().str.replace(r"[\s,;+/]", "", regex=True)
     valid = text.str.fullmatch(r"[EB]*")
     return pd.DataFrame(

@@ -97,6 +97,8 @@ class Rounds:
 
     def folder_round(self, path: Path) -> Round | None:
         """The round of the nearest round folder above ``path``, up to the raw folder."""
+        if not self.by_folder:  # no round folder: nothing to resolve the path for
+            return None
         for folder in Path(path).resolve().parents:
             if folder in self.by_folder:
                 return self.by_folder[folder]

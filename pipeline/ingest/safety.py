@@ -128,19 +128,35 @@ def _zip_verdict(archive: zipfile.ZipFile, limits: Limits) -> Verdict:
 
 def check_file(path: Path, limits: Limits = LIMITS) -> Verdict:
     """Decide whether ``path`` may be opened as a workbook, without parsing it."""
+    verdict, archive = open_checked(path, limits)
+    if archive is not None:
+        archive.close()
+    return verdict
+
+
+def open_checked(path: Path, limits: Limits = LIMITS) -> tuple[Verdict, zipfile.ZipFile | None]:
+    """The verdict of :func:`check_file` and, for a readable workbook, its zip archive left
+    open for the reader (the caller closes it), so the central directory is read once."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == OLE_MAGIC:
-        return _ole_verdict(path, limits)
+        return _ole_verdict(path, limits), None
     if size > limits.file_bytes:
-        return Verdict("ING-TOO-LARGE", f"file of {size} bytes")
+        return Verdict("ING-TOO-LARGE", f"file of {size} bytes"), None
     if not head.startswith(ZIP_MAGIC):
-        return Verdict("ING-NOT-WORKBOOK", "not a zip archive" if size else "empty file")
+        return Verdict("ING-NOT-WORKBOOK", "not a zip archive" if size else "empty file"), None
+    archive = None
     try:
-        with zipfile.ZipFile(path) as archive:
-            verdict = _zip_verdict(archive, limits)
+        archive = zipfile.ZipFile(path)
+        verdict = _zip_verdict(archive, limits)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        return Verdict("ING-NOT-WORKBOOK", f"truncated or corrupt zip ({error})")
+        if archive is not None:
+            archive.close()
+        return Verdict("ING-NOT-WORKBOOK", f"truncated or corrupt zip ({error})"), None
     macro = verdict.macro or path.suffix.lower() == ".xlsm"
-    return Verdict(verdict.code, verdict.detail, macro=macro)
+    verdict = Verdict(verdict.code, verdict.detail, macro=macro)
+    if not verdict.readable:
+        archive.close()
+        return verdict, None
+    return verdict, archive

@@ -27,6 +27,7 @@ from typing import IO
 
 from lxml import etree
 
+from pipeline.ingest.plainxml import PlainSheet, plain_sheet
 from pipeline.ingest.safety import LIMITS, Limits
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -124,9 +125,9 @@ def _check(facts: SheetXml, limits: Limits) -> None:
         raise OverBudgetError(f"holds over {limits.sheet_cells} cells")
 
 
-def _extent(references: list[str]) -> tuple[int, int]:
-    """Highest row and column the cell references name (C-speed scans over distinct parts)."""
-    joined = " ".join(references)
+def _extent(joined: str) -> tuple[int, int]:
+    """Highest row and column the cell references (joined by spaces) name (C-speed scans
+    over distinct parts)."""
     letters, digits = set(LETTERS.findall(joined)), set(DIGITS.findall(joined))
     column = max(letters, key=lambda text: (len(text), text), default="")
     row = max(digits, key=lambda text: (len(text), text), default="0")
@@ -154,7 +155,7 @@ def _row(row: etree._Element, facts: SheetXml, limits: Limits, pending: list[str
 
 def _settle(facts: SheetXml, pending: list[str], limits: Limits) -> None:
     """Fold the extent of the pending cell references into ``facts`` and check the budget."""
-    highest_row, highest_column = _extent(pending)
+    highest_row, highest_column = _extent(" ".join(pending))
     facts.max_column = max(facts.max_column, highest_column + pending.count(""))
     facts.max_row = max(facts.max_row, highest_row)
     pending.clear()
@@ -179,8 +180,12 @@ def _column_range(col: etree._Element, facts: SheetXml, limits: Limits) -> None:
 
 
 def _dimension(element: etree._Element, facts: SheetXml, limits: Limits) -> None:
+    _declared(element.get("ref") or "", limits)
+
+
+def _declared(used_range: str, limits: Limits) -> None:
     """A declared used range beyond the budget is refused: some readers trust it to allocate."""
-    last = (element.get("ref") or "").rpartition(":")[2]
+    last = used_range.rpartition(":")[2]
     match = REFERENCE.fullmatch(last)
     if match:
         declared = SheetXml(max_row=int(match.group(2)), max_column=column_number(match.group(1)))
@@ -200,12 +205,9 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
     references = [cell.get("r") or "" for cell in root.iter(CELL_TAG)]
     facts.cells = len(references)
     _check(facts, limits)
-    unnumbered = references.count("")
-    highest_row, highest_column = _extent(references)
     rows = [(row.get("r"), row.get("hidden")) for row in root.iter(ROW_TAG)]
     numbers = [_row_number(number) or 0 for number, _ in rows]
-    facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
-    facts.max_column = highest_column + unnumbered
+    _extend(facts, " ".join(references), references.count(""), numbers)
     facts.hidden_rows = {
         n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES
     }
@@ -219,6 +221,25 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
             _merge(element, facts)
         else:
             (_dimension if name == "dimension" else _column_range)(element, facts, limits)
+
+
+def _extend(facts: SheetXml, references: str, unnumbered: int, numbers: list[int]) -> None:
+    """The extent of a part's cells from their references (joined by spaces) and its rows'
+    numbers (0 for a row without one, which then sits below the others)."""
+    highest_row, highest_column = _extent(references)
+    facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
+    facts.max_column = highest_column + unnumbered
+
+
+def _plain(plain: PlainSheet, facts: SheetXml, limits: Limits) -> None:
+    """Facts of a plain part (:mod:`pipeline.ingest.plainxml`), computed and checked in the
+    order :func:`_tree` computes and checks them, so a breach reads the same."""
+    facts.cells = plain.cells
+    _check(facts, limits)
+    _extend(facts, plain.references, 0, plain.rows)
+    _check(facts, limits)
+    for used_range in plain.dimensions:
+        _declared(used_range, limits)
 
 
 def _merge(element: etree._Element, facts: SheetXml) -> None:
@@ -249,14 +270,21 @@ def scan_sheet(
     """Facts of one worksheet part; raises :class:`OverBudgetError` as soon as a limit is passed.
 
     A part up to :data:`TREE_BYTES` is parsed whole (a tree of a few MB; libxml2 does the
-    walking); a larger one is streamed with ``iterparse``, each row freed once read.
+    walking), or only checked when it is plain (:mod:`pipeline.ingest.plainxml`: the same
+    facts from byte searches); a larger one is streamed with ``iterparse``, each row freed
+    once read.
     """
     if isinstance(source, bytes | bytearray):
         source, size = io.BytesIO(source), len(source)
     facts = SheetXml()
     if (limits.sheet_xml_bytes if size is None else size) <= TREE_BYTES:
-        parser = etree.XMLParser(collect_ids=False, **PARSER_OPTIONS)
-        _tree(etree.fromstring(source.read(), parser), facts, limits)
+        data = source.read()
+        plain = plain_sheet(data, PARSER_OPTIONS)
+        if plain is not None:
+            _plain(plain, facts, limits)
+        else:
+            parser = etree.XMLParser(collect_ids=False, **PARSER_OPTIONS)
+            _tree(etree.fromstring(data, parser), facts, limits)
     else:
         _stream(source, facts, limits)
     _check(facts, limits)

@@ -25,9 +25,20 @@ NONE = -1
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    """Stripped text of each cell ('' for an empty one), vectorised."""
-    # v != v is NaN; a comprehension beats pandas' string conversion at these sizes
-    text = ["" if v is None or v != v else str(v).strip() for v in values]
+    """Stripped text of each cell ('' for an empty one, None or NaN).
+
+    A column of a batch repeats few texts (indicator codes, breakdowns, status letters), so
+    when every filled cell holds text each distinct text is stripped once; equal texts are
+    equal values, so nothing that reads differently is merged. Otherwise only the filled
+    cells are converted, one by one (a comprehension beats pandas' string conversion).
+    """
+    keys, distinct = pd.factorize(values)
+    if all(type(value) is str for value in distinct):
+        stripped = np.array([*(value.strip() for value in distinct), ""], dtype=object)
+        return pd.Series(stripped[np.where(keys < 0, len(distinct), keys)], dtype=object)
+    text = np.full(len(values), "", dtype=object)
+    filled = ~pd.isna(values)
+    text[filled] = [str(v).strip() for v in values[filled]]
     return pd.Series(text, dtype=object)
 
 

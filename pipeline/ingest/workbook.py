@@ -11,7 +11,6 @@ the batch goes on.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pandas as pd
 
 from pipeline.ingest import layout
 from pipeline.ingest.grids import value_grids
-from pipeline.ingest.safety import LIMITS, Limits, check_file
+from pipeline.ingest.safety import LIMITS, Limits, open_checked
 from pipeline.ingest.sheet import SheetPlan, header_row_index, plan_sheet
 from pipeline.ingest.sheetxml import SheetXml, scan_workbook
 
@@ -118,11 +117,11 @@ def resolve_economy(
 
 def _open(path: Path, source_file: str, limits: Limits) -> tuple[list, dict, list[dict]]:
     """Pre-open check, budget scan and value grids; raises on a file that is not readable."""
-    verdict = check_file(path, limits)
-    if not verdict.readable:
+    verdict, archive = open_checked(path, limits)
+    if archive is None:
         return [], {}, [file_finding(verdict.code, source_file, detail=verdict.detail)]
     findings = [file_finding("ING-MACRO-WORKBOOK", source_file)] if verdict.macro else []
-    with zipfile.ZipFile(path) as archive:
+    with archive:
         scans: dict[str, SheetXml | str] = scan_workbook(archive, limits)
     grids, load_findings = _load_grids(path, source_file, scans, limits)
     return grids, scans, [*findings, *load_findings]
