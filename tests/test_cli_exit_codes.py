@@ -154,3 +154,25 @@ def test_exit_code_of_findings_puts_methodology_before_data_errors() -> None:
     assert exit_code(findings("RULE-CRASHED")) == EXIT_FINDINGS
     assert exit_code(findings("REV-REVISED")) == EXIT_OK
     assert exit_code(findings("REV-REVISED").iloc[0:0]) == EXIT_OK
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        (SYNTAX_ERROR, "estimate"),
+        ('[[cascade]]\nindicators = ["HH7"]\nsteps = [{ method = "guess" }]\n', "estimate"),
+        ('[[cascade]]\nindicators = ["HH7"]\nsteps = [{ method = "guess" }]\n', "sdg"),
+    ],
+)
+def test_a_broken_estimation_cascade_exits_2(tmp_path, monkeypatch, capsys, text, command) -> None:
+    """``estimate`` names the file; a stage that estimates on the way (sdg, index) stops with
+    the same one-line cause, never a traceback and never the findings code 1."""
+    from pipeline.estimate import cascade
+
+    folder = tmp_path / "estimation"
+    folder.mkdir()
+    _broken(folder, text, "broken.toml")
+    monkeypatch.setattr(cascade, "ESTIMATION", folder)
+    assert main([command, "--processed", str(_processed(tmp_path))]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "broken.toml" in err and "Traceback" not in err

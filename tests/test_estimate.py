@@ -225,3 +225,38 @@ def test_shipped_cascades_load_and_every_default_method_is_measured() -> None:
     shipped = cascade.load()
     assert {"HH7", "HH6", "HH18", "i135tfb_subs", "i136mwi_subs"} <= {c.indicator for c in shipped}
     assert all(c.steps for c in shipped)
+
+
+def test_estimate_command_on_a_small_batch_writes_both_tables(tmp_path) -> None:
+    from test_sdg_series import observation, observations
+
+    from pipeline.cli import main
+    from pipeline.store import read_table, write_table
+
+    rows = [
+        observation("HH7", value, economy=economy, year=year)
+        for economy, start in (("KEN", 30.0), ("GHA", 40.0), ("IND", 20.0))
+        for year, value in ((2019, start), (2021, start + 10), (2022, start + 12))
+    ]
+    processed = tmp_path / "processed"
+    write_table(observations(*rows), processed / "ingest", "observations")
+    assert main(["-q", "estimate", "--processed", str(processed)]) == 0
+    estimates = read_table(processed / "estimate", "estimates")
+    gap = estimates[(estimates["indicator"] == "HH7") & (estimates["year"] == 2020)]
+    assert set(gap["economy"]) == {"KEN", "GHA", "IND"}
+    assert (gap["kind"] == "interpolated").all()
+    kenya = gap.set_index("economy").loc["KEN", "value"]
+    assert kenya == pytest.approx(30.0 * (40.0 / 30.0) ** 0.5)
+    assert not read_table(processed / "estimate", "backtest").empty
+
+
+def test_estimate_command_on_an_empty_batch_writes_empty_tables(tmp_path) -> None:
+    from test_sdg_series import observations
+
+    from pipeline.cli import main
+    from pipeline.store import read_table, write_table
+
+    processed = tmp_path / "processed"
+    write_table(observations(), processed / "ingest", "observations")
+    assert main(["-q", "estimate", "--processed", str(processed)]) == 0
+    assert read_table(processed / "estimate", "estimates").empty

@@ -322,3 +322,48 @@ def test_weights_below_one_are_weights_like_any_other() -> None:
     result = run(series_rows({"A": 10.0, "B": 40.0}), {"A": 0.3, "B": 0.1}).iloc[0]
     assert result["value"] == pytest.approx((10 * 0.3 + 40 * 0.1) / 0.4)
     assert result["coverage"] == pytest.approx(1.0) and bool(result["published"])
+
+
+def _estimated(values: dict[str, tuple[float, float, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"series": "RATE", "economy": e, "year": 2023, "value": v, "low": lo, "high": hi,
+             "kind": kind, "method": "test"}
+            for e, (v, lo, hi, kind) in values.items()
+        ]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "mode", "published", "flag"),
+    [
+        ("interpolated", "coverage", True, "caution"),  # 40 % reported + 60 % interpolated
+        ("modelled", "coverage", False, ""),  # 40 % reported: withheld
+        ("modelled", "itu", True, "itu mode"),
+    ],
+)
+def test_estimates_complete_an_aggregate_under_the_declared_rule(kind, mode, published, flag):
+    series = series_rows({"A": 50.0, "B": 70.0})
+    population = population_of({"A": 20.0, "B": 20.0, "C": 60.0})
+    estimates = _estimated({"C": (30.0, 20.0, 40.0, kind)})
+    settings_ = {**SETTINGS, "estimates": {"mode": mode, "normal": 2 / 3, "caution": 0.5}}
+    row = aggregate(series, population, world(["A", "B", "C"]), DEFINITIONS, settings_, estimates)
+    row = row[row["series"] == "RATE"].iloc[0]
+    assert bool(row["published"]) is published and row["flag"] == flag
+    assert row["share_reported"] == pytest.approx(0.4)
+    assert row[f"share_{kind}"] == pytest.approx(0.6)
+    if published:
+        assert row["value"] == pytest.approx((50 * 20 + 70 * 20 + 30 * 60) / 100)
+        assert row["low"] < row["value"] < row["high"]
+        # only C varies (its 90 % interval 20–40); it carries 60 % of the base, so the
+        # aggregate's 90 % interval is 60 % as wide, up to Monte Carlo noise (400 draws)
+        assert row["high"] - row["low"] == pytest.approx(0.6 * (40 - 20), rel=0.15)
+
+
+def test_an_aggregate_of_reported_members_only_has_no_interval():
+    series = series_rows({"A": 50.0, "B": 70.0})
+    population = population_of({"A": 50.0, "B": 50.0})
+    estimates = _estimated({})
+    row = aggregate(series, population, world(["A", "B"]), DEFINITIONS, SETTINGS, estimates)
+    row = row[row["series"] == "RATE"].iloc[0]
+    assert row["share_reported"] == pytest.approx(1.0) and math.isnan(row["low"])

@@ -117,12 +117,18 @@ def _order_problems(cascades: list[Cascade]) -> list[str]:
     return problems
 
 
-def load(folder: Path = ESTIMATION) -> list[Cascade]:
-    """Every cascade of the folder's files, in file-name then declaration order."""
+def load(folder: Path | None = None) -> list[Cascade]:
+    """Every cascade of the folder's files (default ``schemas/estimation/``), in file-name
+    then declaration order; a file that is not TOML is a methodology error naming it."""
+    folder = Path(folder) if folder is not None else ESTIMATION
     cascades: list[Cascade] = []
-    for path in sorted(Path(folder).glob("*.toml")):
-        with path.open("rb") as handle:
-            cascades.extend(parse(tomllib.load(handle), path.name))
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            with path.open("rb") as handle:
+                document = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise MethodologyError(path.name, [f"not valid TOML: {error}"]) from None
+        cascades.extend(parse(document, path.name))
     names = [c.indicator for c in cascades]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
