@@ -259,6 +259,25 @@ def _covariates(grid: Grid, context: Context, params: Mapping[str, object]) -> l
     return [c for c in declared if c in context.covariates and c != grid.indicator]
 
 
+def _inverse(matrix: np.ndarray) -> np.ndarray:
+    """Inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination in
+    plain numpy: BLAS and LAPACK pick kernels by CPU type and thread count, so their last bits
+    vary between environments; this keeps an estimate the same to the bit wherever ictstats
+    runs on one machine. (A ridge penalty keeps the Gram matrix positive definite; without it
+    a singular matrix falls back to the pseudo-inverse.)"""
+    size = matrix.shape[0]
+    work = np.concatenate([matrix.astype(float), np.eye(size)], axis=1)
+    for k in range(size):  # a loop over the (≤ 20) covariates, not over economies
+        pivot = work[k, k]
+        if not np.isfinite(pivot) or abs(pivot) < 1e-12:
+            return np.linalg.pinv(matrix)
+        work[k] = work[k] / pivot
+        factor = work[:, k].copy()
+        factor[k] = 0.0
+        work = work - factor[:, None] * work[k][None, :]
+    return work[:, size:]
+
+
 def regression(grid: Grid, context: Context, params: Mapping[str, object]) -> Proposal:
     """Ridge regression on the scale, one fit per year, leave-one-out at official cells."""
     scale = str(params.get("scale", "identity"))
@@ -278,12 +297,14 @@ def regression(grid: Grid, context: Context, params: Mapping[str, object]) -> Pr
         x, covered, _ = _design(context, codes, categories, year)
         design = np.column_stack([np.ones(len(y)), x])
         fit_x, fit_y = design[donors], y[donors]
-        gram = fit_x.T @ fit_x + penalty * np.diag([0.0] + [1.0] * x.shape[1])
-        inverse = np.linalg.pinv(gram)
-        beta = inverse @ fit_x.T @ fit_y
-        predicted = design @ beta
+        gram = np.einsum("ij,ik->jk", fit_x, fit_x)
+        gram = gram + penalty * np.diag([0.0] + [1.0] * x.shape[1])
+        inverse = _inverse(gram)
+        beta = np.einsum("jk,ik,i->j", inverse, fit_x, fit_y)
+        predicted = np.einsum("ij,j->i", design, beta)
         hat = np.einsum("ij,jk,ik->i", fit_x, inverse, fit_x)
-        loo = fit_y - (fit_y - fit_x @ beta) / np.maximum(1.0 - hat, 1e-6)
+        fitted = np.einsum("ij,j->i", fit_x, beta)
+        loo = fit_y - (fit_y - fitted) / np.maximum(1.0 - hat, 1e-6)
         predicted[donors] = loo
         predicted[covered < min_covariates] = np.nan
         out[:, year] = predicted
