@@ -79,3 +79,25 @@ def test_closing_note_counts_published_aggregates_below_the_sending_threshold() 
     assert "Left out of SDMX-CSV" not in note
     note = closing_note(_tables(aggregates.assign(coverage=1.0)))
     assert "published but not sent" not in note
+
+
+def test_closing_note_lists_the_rows_left_out() -> None:
+    left = pd.DataFrame({"series": ["IT_USE_II99"], "reason": ["economy without M49 code"],
+                         "rows": [3]})  # fmt: skip
+    none = pd.DataFrame(columns=["series", "published", "m49", "coverage"])
+    note = closing_note(dataclasses.replace(_tables(none), left_out=left)).splitlines()
+    assert note[-3] == "Left out of SDMX-CSV:"
+    assert "economy without M49 code" in note[-1]
+    assert "Left out" not in closing_note(_tables(none))
+
+
+def test_prepared_date_is_the_latest_submission_else_today() -> None:
+    import datetime as dt
+
+    from pipeline.sdg.cli import prepared_date
+
+    rows = pd.DataFrame({"DATA_LAST_UPDATE": ["2024-03-01", "", "2024-05-02", "2023-12-31"]})
+    assert prepared_date(rows) == "2024-05-02T00:00:00"
+    today = f"{dt.date.today().isoformat()}T00:00:00"
+    assert prepared_date(rows.iloc[[1]]) == today
+    assert prepared_date(rows.iloc[:0]) == today
