@@ -75,3 +75,14 @@ def test_limits_are_per_indicator_over_replications(method: str) -> None:
             False,
             True,
         ]
+
+
+def test_the_top_end_is_treated_unless_skew_is_negative() -> None:
+    """Skew 0 (symmetric) and skew 0.36 both winsorise the top value onto its neighbour."""
+    always = {"skew": -1.0, "kurtosis": -10.0, "winmax": 1}
+    np.testing.assert_array_equal(
+        treat.winsorise(SYMMETRIC, always)[:, 0], [-10.0, *([0.0] * 8), 0.0]
+    )
+    mild = np.array([*range(1, 11), 13.0])[:, None]
+    assert 0 < treat.skew_kurtosis(mild)[0][0] < 1
+    np.testing.assert_array_equal(treat.winsorise(mild, always)[:, 0], [*range(1, 11), 10.0])
