@@ -53,6 +53,7 @@ def test_index_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "--list"]) == 0
     out = capsys.readouterr().out
     assert "idi_2017" in out and "idi_2025" in out
+    assert "reference year 2022" in next(line for line in out.splitlines() if "idi_2024" in line)
 
 
 @pytest.mark.parametrize("args", [["index"], ["index", "--edition", "idi_1999"]])
@@ -90,9 +91,16 @@ def test_year_option_computes_the_year_before_and_filters_every_table(
 ) -> None:
     args = ["index", "--edition", "idi_2024", "--year", "2022", "--as-of", "latest"]
     assert main([*args, "--processed", str(processed)]) == 0
-    assert "(every value known)" in capsys.readouterr().err
+    note = capsys.readouterr().err
     out = processed / "index" / "idi_2024"
     scores = read_table(out, "scores")
+    top = scores[scores["level"] == scores["level"].max()]
+    excluded, notes = read_table(out, "excluded"), read_table(out, "notes")
+    assert (
+        f"index idi_2024 (every value known): {top['economy'].nunique()} economies scored over "
+        f"1 year(s), {len(excluded)} economy-years below the inclusion threshold, "
+        f"{len(notes[['economy', 'year']].drop_duplicates())} unscored economy-years explained"
+    ) in note, "the note counts what was written"
     assert scores["previous_score"].notna().any(), "2021 computed for the change"
     for name in ("normalised", "excluded", "notes"):
         assert set(read_table(out, name)["year"]) <= {2022}, name
