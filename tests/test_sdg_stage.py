@@ -101,3 +101,24 @@ def test_prepared_date_is_the_latest_submission_else_today() -> None:
     today = f"{dt.date.today().isoformat()}T00:00:00"
     assert prepared_date(rows.iloc[[1]]) == today
     assert prepared_date(rows.iloc[:0]) == today
+
+
+def test_closing_note_table_counts_series_economies_and_published_aggregates() -> None:
+    aggregates = pd.DataFrame(
+        {
+            "series": "IT_USE_II99",
+            "published": [True, False],
+            "m49": pd.array([1, 2], dtype="Int64"),
+            "coverage": [1.0, 1.0],
+        }
+    )
+    left = pd.DataFrame({"series": ["IT_MOB_OWN"], "reason": ["no code"], "rows": [3]})
+    lines = closing_note(dataclasses.replace(_tables(aggregates), left_out=left)).splitlines()
+    assert lines[0] == "SDG series × economies:"
+    assert lines[1].split() == [
+        "indicator_sdg", "series", "economies", "years", "first_year", "last_year", "rows",
+        "aggregates_published", "aggregates",
+    ]  # fmt: skip
+    assert lines[2].split() == ["17.8.1", "IT_USE_II99", "1", "1", "2023", "2023", "1", "1", "2"]
+    assert lines[-2].split() == ["series", "reason", "rows"], "no row numbers"
+    assert lines[-1].split() == ["IT_MOB_OWN", "no", "code", "3"]
