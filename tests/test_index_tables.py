@@ -69,6 +69,7 @@ def test_normalised_rows_follow_the_panel_and_flag_treated_values(methodology) -
     treated = transformed.copy()
     treated[1, 0, 2] += 1.0  # 2022, AAA, i3 winsorised
     treated[:, 2, 3] = transformed[:, 2, 3] = np.nan  # CCC has no i4: dropped, not flagged
+    treated[0, 1, 3] = transformed[0, 1, 3] = np.nan  # BBB's 2021 i4 cannot be transformed
     normalised = transformed / 1000
     capped = np.zeros(shape, dtype=bool)
     capped[0, 1, 0] = True  # 2021, BBB, i1
@@ -76,8 +77,10 @@ def test_normalised_rows_follow_the_panel_and_flag_treated_values(methodology) -
     frame = normalised_table(methodology, _panel(), arrays, capped, shape)
     assert tuple(frame.columns) == NORMALISED_COLUMNS
     assert len(frame) == 2 * 3 * 4 - 2
-    np.testing.assert_array_equal(frame["transformed"], frame["value"])
-    np.testing.assert_allclose(frame["normalised"], frame["value"] / 1000)
+    bbb = (frame["economy"] == "BBB") & (frame["indicator"] == "i4") & (frame["year"] == 2021)
+    assert frame.loc[bbb, "transformed"].isna().all() and not frame.loc[bbb, "treated"].any()
+    np.testing.assert_array_equal(frame.loc[~bbb, "transformed"], frame.loc[~bbb, "value"])
+    np.testing.assert_allclose(frame.loc[~bbb, "normalised"], frame.loc[~bbb, "value"] / 1000)
     flagged = frame.loc[frame["treated"], ["economy", "indicator", "year"]].values.tolist()
     assert flagged == [["AAA", "i3", 2022]]
     capped_rows = frame.loc[frame["capped"], ["economy", "indicator", "year"]].values.tolist()

@@ -39,3 +39,12 @@ def test_untranslatable_findings_keep_their_english() -> None:
     assert translate_finding("ING-NOT-WORKBOOK", ENGLISH, "en") == ENGLISH
     assert translate_finding("ING-NOT-WORKBOOK", None, "fr") is None  # type: ignore[arg-type]
     assert translate_finding("ING-NOT-WORKBOOK", "something else", "fr") == "something else"
+
+
+def test_a_field_used_twice_must_read_back_the_same_text() -> None:
+    from pipeline.validate.messages import _pattern
+
+    pattern = _pattern("{a} then {b!r} then {a}")
+    assert pattern.match("x then 'y' then x").groupdict() == {"a": "x", "b": "'y'"}
+    assert pattern.match("x then 'y' then z") is None
+    assert pattern.match("x then 'y' then x and more") is None, "the whole text"
