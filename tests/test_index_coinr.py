@@ -73,4 +73,6 @@ def test_data_becomes_totals_with_the_indicator_as_cell(tmp_path: Path) -> None:
     ]
     assert set(frame["source_file"]) == {"data.csv"} and set(frame["kind"]) == {"external"}
     assert set(frame["sex"]) == {"_T"} and not frame["estimate"].any()
+    assert not frame["break_in_series"].any()
+    assert set(frame["unit"]) == set(frame["footnote"]) == set(frame["sheet"]) == {""}
     assert list(frame.index) == [0, 1, 2]
