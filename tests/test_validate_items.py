@@ -79,3 +79,13 @@ def test_numbers_as_people_read_them() -> None:
         "5", "-3", "0", "2.5", "0.3333", "123456.7895", "", "", "999999999999999",
         "123456789012345670000",  # beyond 1e15 the float's shortest digits, not int()'s
     ]  # fmt: skip
+
+
+def test_outcome_words_are_the_ones_reports_count() -> None:
+    """The rule summaries count items by these words (engine._COUNTS) and the reports show
+    them: they are part of the output format."""
+    from pipeline.validate.engine import _COUNTS
+    from pipeline.validate.items import OUTCOMES
+
+    assert (PASS, FAIL, NOT_EVALUABLE) == OUTCOMES == ("pass", "fail", "not_evaluable")
+    assert set(_COUNTS) == set(OUTCOMES)
