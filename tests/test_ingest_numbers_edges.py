@@ -135,6 +135,7 @@ def test_a_column_of_mixed_cells_keeps_each_outcome_in_place() -> None:
     ("text", "value"),
     [
         ("\u0661\u0662\u0663\u066b\u0665", 123.5),  # Arabic-Indic digits, Arabic decimal sign
+        ("\u0661\u066c\u0662\u0663\u0664", 1234.0),  # Arabic thousands separator
         ("\uff11\uff12\uff13", 123.0),  # full-width digits
         ("\u0967\u0968", 12.0),  # Devanagari digits
     ],
