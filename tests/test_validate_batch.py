@@ -1,0 +1,99 @@
+"""The batch summary: counts by severity, explained findings apart, status and order, and the
+Markdown and HTML versions (pipeline/validate/batch.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.validate.batch import SUMMARY_COLUMNS, batch_summary, html, markdown
+
+ECONOMIES = pd.DataFrame(
+    {"economy": ["AAA", "BBB", "CCC", "DDD", "EEE"], "name": ["A", "B", "C", "D", "E"]}
+)
+FINDINGS = pd.DataFrame(
+    {
+        "economy": ["AAA", "AAA", "AAA", "BBB", "BBB", "CCC", "DDD", None],
+        "severity": ["error", "warning", "warning", "warning", "info", "error", "warning", "error"],
+        "rule_id": ["R1", "R2", "R2", "R2", "R3", "R1", "R2", "R9"],
+        "state": ["open", "open", "open", "open", "open", "open", "explained", "open"],
+    }
+)
+
+
+def test_counts_status_and_order() -> None:
+    summary = batch_summary(FINDINGS, ECONOMIES)
+    assert tuple(summary.columns) == SUMMARY_COLUMNS
+    rows = summary.set_index("economy")
+    assert list(summary["economy"]) == ["AAA", "CCC", "BBB", "DDD", "EEE"]
+    assert rows.loc["AAA", ["error", "warning", "info", "findings", "rules_failed"]].tolist() == [
+        1, 2, 0, 3, 2
+    ]  # fmt: skip
+    assert rows.loc["BBB", ["warning", "info", "findings", "status"]].tolist() == [
+        1, 1, 2, "queries"
+    ]  # fmt: skip
+    assert rows.loc["DDD", ["warning", "explained", "findings", "status"]].tolist() == [
+        0, 1, 0, "clean"
+    ]  # fmt: skip
+    assert rows["status"].to_dict() == {
+        "AAA": "errors", "BBB": "queries", "CCC": "errors", "DDD": "clean", "EEE": "clean"
+    }  # fmt: skip
+    assert str(rows["error"].dtype) == "int64"
+
+
+def test_without_a_state_column_every_finding_is_open() -> None:
+    summary = batch_summary(FINDINGS.drop(columns="state"), ECONOMIES).set_index("economy")
+    assert summary.loc["DDD", ["warning", "explained", "status"]].tolist() == [1, 0, "queries"]
+
+
+def test_errors_first_then_more_errors_then_more_warnings() -> None:
+    findings = pd.DataFrame(
+        {
+            "economy": ["AAA", "BBB", "BBB", "CCC", "CCC", "DDD"],
+            "severity": ["error", "error", "error", "warning", "warning", "warning"],
+            "rule_id": ["R1", "R1", "R2", "R2", "R3", "R2"],
+        }
+    )
+    summary = batch_summary(findings, ECONOMIES)
+    assert list(summary["economy"]) == ["BBB", "AAA", "CCC", "DDD", "EEE"]
+
+
+RULES = pd.DataFrame(
+    {
+        "rule_id": ["R1", "R2", "R3"],
+        "label": ["One", "Two", "Three"],
+        "severity": ["error", "warning", "info"],
+        "items": [10, 20, 5],
+        "fails": [2, 3, 0],
+    }
+)
+
+
+def test_markdown_lists_economies_with_findings_and_rules_that_failed_most_first() -> None:
+    summary = batch_summary(FINDINGS, ECONOMIES)
+    queries = pd.DataFrame({"economy": ["AAA"], "question": ["why?"], "value": [None]})
+    lines = markdown(summary, RULES, queries).splitlines()
+    assert lines[0] == "# Validation batch summary"
+    assert lines[2] == (
+        "5 economies: 2 with errors, 1 with warnings only, 2 clean. "
+        "Findings: 2 errors, 3 warnings, 1 info."
+    )
+    table = [line for line in lines if line.startswith("| AAA") or line.startswith("| CCC")]
+    assert table[:2] == ["| AAA | A | 1 | 2 | 0 | errors |", "| CCC | C | 1 | 0 | 0 | errors |"]
+    assert not any(line.startswith("| DDD") for line in lines), "no findings, not listed"
+    rules = lines[lines.index("## Rules that failed") + 4 :]
+    assert rules[:2] == ["| R2 | warning | 20 | 3 |", "| R1 | error | 10 | 2 |"]
+    assert "| R3 |" not in "\n".join(lines)
+    assert lines[-3:] == ["| economy | question | value |", "|---|--:|--:|", "| AAA | why? |  |"]
+    assert "Queries" not in markdown(summary, RULES)
+    assert "Queries" not in markdown(summary, RULES, queries.iloc[:0])
+
+
+def test_html_has_the_same_content() -> None:
+    summary = batch_summary(FINDINGS, ECONOMIES)
+    page = html(summary, RULES, pd.DataFrame({"economy": ["AAA"], "note": [None]}))
+    assert page.startswith("<!doctype html>") and page.endswith("</html>\n")
+    assert "5 economies: 2 with errors" in page
+    assert "<td>AAA</td>" in page and "<td>DDD</td>" not in page
+    assert page.index("<td>R2</td>") < page.index("<td>R1</td>") and "<td>R3</td>" not in page
+    assert "<h2>Queries to focal points</h2>" in page
+    assert "Queries" not in html(summary, RULES)
