@@ -111,5 +111,6 @@ def test_bracket_at_tolerance_and_with_too_few_categories() -> None:
         "AAA": PASS, "BBB": FAIL, "CCC": PASS, "DDD": FAIL, "EEE": NOT_EVALUABLE
     }  # fmt: skip
     assert items.loc[items["economy"] == "BBB", "expected"].item() == "[40, 60]"
-    strict = check_bracket(_obs(*rows), {"indicator": "i271", "breakdown": "sex"}, Context())
-    assert _by_economy(strict)["AAA"] == FAIL, "no tolerance by default"
+    near = _obs(*_sum_rows("AAA", 39.5, 40, 60), *_sum_rows("BBB", 60.5, 40, 60))
+    strict = check_bracket(near, {"indicator": "i271", "breakdown": "sex"}, Context())
+    assert _by_economy(strict) == {"AAA": FAIL, "BBB": FAIL}, "no tolerance by default"
