@@ -100,3 +100,11 @@ id = "A-2"
     (tmp_path / "c.toml").write_text("[[rule]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"schemas/rules/c\.toml is not valid TOML"):
         catalogue.load.__wrapped__(tmp_path)
+
+
+def test_a_rule_is_what_it_checks_not_its_examples_and_is_read_only() -> None:
+    other = dataclasses.replace(SOUND, examples=({"outcome": "pass"},), unknown=("colour",))
+    assert other == SOUND
+    assert dataclasses.replace(SOUND, message="{value}") != SOUND
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SOUND.kind = "order"  # type: ignore[misc]
