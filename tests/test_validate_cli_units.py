@@ -1,0 +1,72 @@
+"""The pieces of ``ictstats validate`` around the engine: languages, names, an unreadable
+earlier vintage (pipeline/validate/cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.validate import cli
+
+ECONOMIES = pd.DataFrame(
+    {"economy": ["AAA", "BBB", "CCC"], "name": ["Aland", "Bland", "Cland"],
+     "language": ["fr", "xx", None]}
+)  # fmt: skip
+
+
+def test_languages_from_the_option_else_the_reference_else_english(monkeypatch) -> None:
+    monkeypatch.setattr(cli, "economies", lambda: ECONOMIES)
+    assert cli.languages(["AAA", "BBB"], "es") == {"AAA": "es", "BBB": "es"}
+    assert cli.languages(["AAA", "BBB", "CCC", "ZZZ"], None) == {
+        "AAA": "fr", "BBB": "en", "CCC": "en", "ZZZ": "en"
+    }  # fmt: skip
+    monkeypatch.setattr(cli, "economies", lambda: ECONOMIES.drop(columns="language"))
+    assert cli.languages(["AAA"], None) == {"AAA": "en"}
+
+
+def test_names_fall_back_to_the_code(monkeypatch) -> None:
+    monkeypatch.setattr(cli, "economies", lambda: ECONOMIES)
+    names = cli._names(["BBB", "ZZZ"])
+    assert names.values.tolist() == [["BBB", "Bland"], ["ZZZ", "ZZZ"]]
+
+
+def test_an_unreadable_earlier_vintage_is_a_finding_not_a_stop(tmp_path: Path) -> None:
+    assert cli._previous(None) == (None, None)
+    broken = tmp_path / "old.parquet"
+    broken.write_bytes(b"not parquet")
+    previous, finding = cli._previous(broken)
+    assert previous is None
+    assert finding["rule_id"].tolist() == ["REV-PREVIOUS-UNREADABLE"]
+    assert finding["source_file"].tolist() == [broken.as_posix()]
+    good = tmp_path / "good.csv"
+    good.write_text("economy,year,indicator,value\nAAA,2024,i271,5\n", encoding="utf-8")
+    previous, finding = cli._previous(good)
+    assert finding is None and previous["value"].tolist() == [5]
+
+
+@pytest.mark.parametrize(("tasks", "jobs", "pooled"), [(7, 2, False), (8, 2, True), (8, 1, False)])
+def test_reports_use_workers_only_for_eight_or_more_with_two_jobs(
+    monkeypatch, tasks: int, jobs: int, pooled: bool
+) -> None:
+    used: list[str] = []
+    monkeypatch.setattr(cli, "_write_report", lambda task: used.append("inline"))
+
+    class Pool:
+        def __init__(self, max_workers: int) -> None:
+            assert max_workers == jobs
+
+        def __enter__(self) -> Pool:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def map(self, function, items, chunksize: int):
+            used.append(f"pool/{chunksize}")
+            return list(items)
+
+    monkeypatch.setattr(cli, "ProcessPoolExecutor", Pool)
+    cli._write_reports([{}] * tasks, jobs)
+    assert used == (["pool/4"] if pooled else ["inline"] * tasks)
