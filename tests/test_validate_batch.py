@@ -55,6 +55,7 @@ def test_errors_first_then_more_errors_then_more_warnings() -> None:
     )
     summary = batch_summary(findings, ECONOMIES)
     assert list(summary["economy"]) == ["BBB", "AAA", "CCC", "DDD", "EEE"]
+    assert summary["info"].tolist() == [0] * 5, "a severity nobody has counts 0"
 
 
 RULES = pd.DataFrame(
@@ -80,10 +81,18 @@ def test_markdown_lists_economies_with_findings_and_rules_that_failed_most_first
     table = [line for line in lines if line.startswith("| AAA") or line.startswith("| CCC")]
     assert table[:2] == ["| AAA | A | 1 | 2 | 0 | errors |", "| CCC | C | 1 | 0 | 0 | errors |"]
     assert not any(line.startswith("| DDD") for line in lines), "no findings, not listed"
-    rules = lines[lines.index("## Rules that failed") + 4 :]
+    at = lines.index("## Rules that failed")
+    assert lines[at - 1 : at + 4] == [
+        "", "## Rules that failed", "", "| rule | severity | items | fails |", "|---|---|--:|--:|"
+    ]  # fmt: skip
+    assert lines[1] == lines[3] == "", "blank lines around the totals"
+    rules = lines[at + 4 :]
     assert rules[:2] == ["| R2 | warning | 20 | 3 |", "| R1 | error | 10 | 2 |"]
     assert "| R3 |" not in "\n".join(lines)
-    assert lines[-3:] == ["| economy | question | value |", "|---|--:|--:|", "| AAA | why? |  |"]
+    assert lines[-6:] == [
+        "", "## Queries to focal points", "", "| economy | question | value |", "|---|--:|--:|",
+        "| AAA | why? |  |",
+    ]  # fmt: skip
     assert "Queries" not in markdown(summary, RULES)
     assert "Queries" not in markdown(summary, RULES, queries.iloc[:0])
 
