@@ -70,3 +70,34 @@ def test_reports_use_workers_only_for_eight_or_more_with_two_jobs(
     monkeypatch.setattr(cli, "ProcessPoolExecutor", Pool)
     cli._write_reports([{}] * tasks, jobs)
     assert used == (["pool/4"] if pooled else ["inline"] * tasks)
+
+
+@pytest.mark.parametrize(("no_reports", "recorded"), [(True, True), (False, True), (False, False)])
+def test_queries_are_recorded_as_sent_only_with_reports(
+    monkeypatch, tmp_path: Path, no_reports: bool, recorded: bool
+) -> None:
+    import argparse
+
+    reads: list[Path] = []
+    sent: list[list[str]] = []
+
+    def read(store: Path) -> str:
+        reads.append(store)
+        return f"log{len(reads)}"
+
+    def record(store, findings, log, where) -> bool:
+        sent.append(list(findings["economy"]))
+        assert (log, where) == ("log1", "validate/reports")
+        return recorded
+
+    monkeypatch.setattr(cli.decisions, "read", read)
+    monkeypatch.setattr(cli, "record_sent", record)
+    monkeypatch.setattr(cli, "load_policy", lambda: "policy")
+    monkeypatch.setattr(cli, "finding_states", lambda findings, log, policy: log)
+    monkeypatch.setattr(cli, "value_status", lambda observations, states: states)
+    args = argparse.Namespace(store=tmp_path / "store", processed=tmp_path, no_reports=no_reports)
+    findings = pd.DataFrame({"economy": ["AAA", "BBB", None]})
+    states, status = cli._statuses(args, pd.DataFrame(), findings, {"AAA"})
+    assert reads[0] == tmp_path / "store"
+    assert sent == ([] if no_reports else [["AAA"]])
+    assert states == status == ("log2" if recorded and not no_reports else "log1")
