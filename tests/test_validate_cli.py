@@ -47,3 +47,33 @@ def test_economy_filter_matching_no_data_does_not_crash(tmp_path: Path) -> None:
     summary = read_table(tmp_path / "validate", "rule_summary")
     assert len(summary) > 0 and summary["items"].sum() == 0
     assert read_table(tmp_path / "validate", "rule_summary_by_economy").empty
+
+
+def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_returns(
+    tmp_path: Path,
+) -> None:
+    """--economy merges into the batch already written; an economy whose return could not be
+    read (an ingest finding, no observations) is in the batch summary too."""
+    where = {"sheet": "Fixed", "cell": "C5", "unit": "subscriptions"}
+    rows = [
+        {"economy": "KEN", "year": 2023, "indicator": "i112", "value": -5.0,
+         "source_file": "admin/KEN_2023_admin.xlsx"} | where,
+        {"economy": "UGA", "year": 2023, "indicator": "i112", "value": 100.0,
+         "source_file": "admin/UGA_2023_admin.xlsx"} | where,
+    ]  # fmt: skip
+    write_table(observation_table(rows), tmp_path / "ingest", "observations")
+    unread = {"economy": "TZA", "source_file": "admin/TZA_2023_admin.xlsx", "detail": "x"}
+    findings = coded_findings("ingest", "ING-UNKNOWN-LAYOUT", [unread])
+    write_table(findings, tmp_path / "ingest", "findings")
+    base = ["validate", "--processed", str(tmp_path), "--no-reports", "--jobs", "1"]
+    main(base)
+    before = read_table(tmp_path / "validate", "findings")
+    assert {"KEN", "UGA"} <= set(before["economy"])
+    summary = read_table(tmp_path / "validate", "batch_summary")
+    assert set(summary["economy"]) == {"KEN", "UGA", "TZA"}
+    main([*base, "--economy", "UGA"])
+    after = read_table(tmp_path / "validate", "findings")
+    assert len(after[after["economy"] == "KEN"]) == len(before[before["economy"] == "KEN"])
+    assert set(read_table(tmp_path / "validate", "batch_summary")["economy"]) == {
+        "KEN", "UGA", "TZA"
+    }  # fmt: skip
