@@ -102,7 +102,9 @@ def test_html_has_the_same_content() -> None:
     page = html(summary, RULES, pd.DataFrame({"economy": ["AAA"], "note": [None]}))
     assert page.startswith("<!doctype html>") and page.endswith("</html>\n")
     assert "5 economies: 2 with errors" in page
-    assert "<td>AAA</td>" in page and "<td>DDD</td>" not in page
+    assert "<td>AAA</td>" in page and "<td>CCC</td>" in page, "one finding is enough to show"
+    assert "<td>DDD</td>" not in page
+    assert "<th>0</th>" not in page, "no row numbers"
     assert page.index("<td>R2</td>") < page.index("<td>R1</td>") and "<td>R3</td>" not in page
     assert "<h2>Queries to focal points</h2>" in page
     assert "Queries" not in html(summary, RULES)

@@ -71,6 +71,7 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
     assert {"KEN", "UGA"} <= set(before["economy"])
     summary = read_table(tmp_path / "validate", "batch_summary")
     assert set(summary["economy"]) == {"KEN", "UGA", "TZA"}
+    assert not (tmp_path / "validate" / "reports").exists(), "--no-reports"
     main([*base, "--economy", "UGA"])
     after = read_table(tmp_path / "validate", "findings")
     assert len(after[after["economy"] == "KEN"]) == len(before[before["economy"] == "KEN"])
