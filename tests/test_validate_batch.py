@@ -108,3 +108,18 @@ def test_html_has_the_same_content() -> None:
     assert page.index("<td>R2</td>") < page.index("<td>R1</td>") and "<td>R3</td>" not in page
     assert "<h2>Queries to focal points</h2>" in page
     assert "Queries" not in html(summary, RULES)
+
+
+def test_totals_count_zero_for_a_status_nobody_has() -> None:
+    clean = batch_summary(FINDINGS.iloc[:0], ECONOMIES.iloc[:2])
+    first = markdown(clean, RULES.iloc[:0]).splitlines()[2]
+    assert first == (
+        "2 economies: 0 with errors, 0 with warnings only, 2 clean. "
+        "Findings: 0 errors, 0 warnings, 0 info."
+    )
+    errors = batch_summary(FINDINGS.iloc[[0]], ECONOMIES.iloc[:1])
+    assert (
+        markdown(errors, RULES)
+        .splitlines()[2]
+        .startswith("1 economies: 1 with errors, 0 with warnings only, 0 clean.")
+    )
