@@ -78,3 +78,6 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
     assert set(read_table(tmp_path / "validate", "batch_summary")["economy"]) == {
         "KEN", "UGA", "TZA"
     }  # fmt: skip
+    main(["validate", "--processed", str(tmp_path), "--jobs", "1"])
+    reports = sorted(p.name for p in (tmp_path / "validate" / "reports").iterdir())
+    assert reports == ["KEN.xlsx", "TZA.xlsx", "UGA.xlsx"], "a report for every economy"
