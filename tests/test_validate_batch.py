@@ -123,3 +123,24 @@ def test_totals_count_zero_for_a_status_nobody_has() -> None:
         .splitlines()[2]
         .startswith("1 economies: 1 with errors, 0 with warnings only, 0 clean.")
     )
+
+
+def test_markdown_table_heads_and_a_rule_that_failed_once() -> None:
+    summary = batch_summary(FINDINGS, ECONOMIES)
+    rules = RULES.assign(fails=[2, 3, 1])
+    lines = markdown(summary, rules).splitlines()
+    assert lines[4:6] == [
+        "| economy | name | errors | warnings | info | status |", "|---|---|--:|--:|--:|---|"
+    ]  # fmt: skip
+    assert "| R3 | info | 5 | 1 |" in lines, "one failure is enough to list a rule"
+    assert "<td>R3</td>" in html(summary, rules)
+
+
+def test_html_escapes_names_labels_and_queries_and_draws_no_borders() -> None:
+    economies = ECONOMIES.assign(name=["<A>", "B", "C", "D", "E"])
+    summary = batch_summary(FINDINGS, economies)
+    rules = RULES.assign(label=["<One>", "Two", "Three"])
+    page = html(summary, rules, pd.DataFrame({"economy": ["AAA"], "note": ["<why>"]}))
+    for raw, escaped in (("<A>", "&lt;A&gt;"), ("<One>", "&lt;One&gt;"), ("<why>", "&lt;why&gt;")):
+        assert raw not in page and escaped in page
+    assert 'border="1"' not in page
