@@ -50,7 +50,7 @@ def test_economy_filter_matching_no_data_does_not_crash(tmp_path: Path) -> None:
 
 
 def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_returns(
-    tmp_path: Path,
+    tmp_path: Path, capsys
 ) -> None:
     """--economy merges into the batch already written; an economy whose return could not be
     read (an ingest finding, no observations) is in the batch summary too."""
@@ -67,6 +67,9 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
     write_table(findings, tmp_path / "ingest", "findings")
     base = ["validate", "--processed", str(tmp_path), "--no-reports", "--jobs", "1"]
     main(base)
+    status = read_table(tmp_path / "validate", "status")
+    held = int((status["status"] == "withheld").sum())
+    assert held >= 1 and f"; {held} value(s) withheld" in capsys.readouterr().err
     before = read_table(tmp_path / "validate", "findings")
     assert {"KEN", "UGA"} <= set(before["economy"])
     summary = read_table(tmp_path / "validate", "batch_summary")

@@ -40,6 +40,7 @@ def test_an_unreadable_earlier_vintage_is_a_finding_not_a_stop(tmp_path: Path) -
     assert previous is None
     assert finding["rule_id"].tolist() == ["REV-PREVIOUS-UNREADABLE"]
     assert finding["source_file"].tolist() == [broken.as_posix()]
+    assert "(ArrowInvalid: " in finding["message"].item(), "the error is in the message"
     good = tmp_path / "good.csv"
     good.write_text("economy,year,indicator,value\nAAA,2024,i271,5\n", encoding="utf-8")
     previous, finding = cli._previous(good)
@@ -101,3 +102,16 @@ def test_queries_are_recorded_as_sent_only_with_reports(
     assert reads[0] == tmp_path / "store"
     assert sent == ([] if no_reports else [["AAA"]])
     assert states == status == ("log2" if recorded and not no_reports else "log1")
+
+
+def test_report_jobs_default_to_one_when_the_cores_are_unknown(monkeypatch) -> None:
+    import argparse
+
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: None)
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    assert parser.parse_args(["validate"]).jobs == 1
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 8)
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    assert parser.parse_args(["validate"]).jobs == 2
