@@ -69,8 +69,15 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
     main(base)
     status = read_table(tmp_path / "validate", "status")
     held = int((status["status"] == "withheld").sum())
-    assert held >= 1 and f"; {held} value(s) withheld" in capsys.readouterr().err
     before = read_table(tmp_path / "validate", "findings")
+    counts = before["severity"].value_counts()
+    note = capsys.readouterr().err
+    assert held >= 1 and f"; {held} value(s) withheld" in note
+    assert (
+        "findings: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+        in note
+        and "0 info" in note
+    ), "a severity nobody has counts 0"
     assert {"KEN", "UGA"} <= set(before["economy"])
     summary = read_table(tmp_path / "validate", "batch_summary")
     assert set(summary["economy"]) == {"KEN", "UGA", "TZA"}
