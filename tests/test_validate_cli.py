@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline.cli import main
 from pipeline.findings import coded_findings
@@ -91,3 +92,16 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
     main(["validate", "--processed", str(tmp_path), "--jobs", "1"])
     reports = sorted(p.name for p in (tmp_path / "validate" / "reports").iterdir())
     assert reports == ["KEN.xlsx", "TZA.xlsx", "UGA.xlsx"], "a report for every economy"
+
+
+@pytest.mark.parametrize("kept", ["parquet", "csv"])
+def test_ingest_findings_in_either_format_reach_the_batch(tmp_path: Path, kept: str) -> None:
+    """An economy known only from an ingest finding is in the batch, whichever of the two
+    files of the findings table is there."""
+    ingest = tmp_path / "ingest"
+    write_table(_observations(), ingest, "observations")
+    row = {"economy": "TZA", "source_file": "admin/TZA_2023_admin.xlsx", "detail": "x"}
+    write_table(coded_findings("ingest", "ING-UNKNOWN-LAYOUT", [row]), ingest, "findings")
+    (ingest / f"findings.{'csv' if kept == 'parquet' else 'parquet'}").unlink()
+    main(["validate", "--processed", str(tmp_path), "--no-reports", "--jobs", "1"])
+    assert "TZA" in set(read_table(tmp_path / "validate", "batch_summary")["economy"])

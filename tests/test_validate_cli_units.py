@@ -115,3 +115,13 @@ def test_report_jobs_default_to_one_when_the_cores_are_unknown(monkeypatch) -> N
     parser = argparse.ArgumentParser()
     cli.register(parser.add_subparsers())
     assert parser.parse_args(["validate"]).jobs == 2
+
+
+def test_the_error_of_an_unreadable_vintage_is_cut_at_200_characters(monkeypatch) -> None:
+    def fail(path: Path) -> None:
+        raise ValueError("x" * 300)
+
+    monkeypatch.setattr(cli, "read_previous", fail)
+    _, finding = cli._previous(Path("old.csv"))
+    message = finding["message"].item()
+    assert "(ValueError: " + "x" * 200 + ")" in message and "x" * 201 not in message
