@@ -125,3 +125,24 @@ def test_the_error_of_an_unreadable_vintage_is_cut_at_200_characters(monkeypatch
     _, finding = cli._previous(Path("old.csv"))
     message = finding["message"].item()
     assert "(ValueError: " + "x" * 200 + ")" in message and "x" * 201 not in message
+
+
+def test_a_report_for_an_economy_not_validated_takes_its_reference_language(
+    monkeypatch, tmp_path: Path
+) -> None:
+    import argparse
+
+    from pipeline.validate import Validation
+
+    monkeypatch.setattr(cli, "economies", lambda: ECONOMIES)
+    args = argparse.Namespace(lang=None, raw=tmp_path, processed=tmp_path)
+    by_economy = pd.DataFrame({"economy": ["AAA", "BBB"], "rule_id": ["R", "R"]})
+    result = Validation(pd.DataFrame(), pd.DataFrame(), by_economy)
+    findings = pd.DataFrame({"economy": ["AAA"], "source_file": ["a.xlsx"]})
+    observations = pd.DataFrame({"economy": ["BBB"], "source_file": ["b.xlsx"]})
+    names = pd.DataFrame({"economy": ["AAA", "BBB"], "name": ["Aland", "Bland"]})
+    tasks = cli._report_tasks(args, result, findings, observations, {"BBB": "es"}, names)
+    assert [(t["economy"], t["lang"], t["files"]) for t in tasks] == [
+        ("AAA", "fr", ["a.xlsx"]), ("BBB", "es", ["b.xlsx"])
+    ]  # fmt: skip
+    assert tasks[0]["path"] == tmp_path / "validate" / "reports" / "AAA.xlsx"
