@@ -96,12 +96,13 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
 
 @pytest.mark.parametrize("kept", ["parquet", "csv"])
 def test_ingest_findings_in_either_format_reach_the_batch(tmp_path: Path, kept: str) -> None:
-    """An economy known only from an ingest finding is in the batch, whichever of the two
-    files of the findings table is there."""
+    """Observations and ingest findings are read from whichever of their two files is there;
+    an economy known only from an ingest finding is in the batch."""
     ingest = tmp_path / "ingest"
     write_table(_observations(), ingest, "observations")
     row = {"economy": "TZA", "source_file": "admin/TZA_2023_admin.xlsx", "detail": "x"}
     write_table(coded_findings("ingest", "ING-UNKNOWN-LAYOUT", [row]), ingest, "findings")
-    (ingest / f"findings.{'csv' if kept == 'parquet' else 'parquet'}").unlink()
-    main(["validate", "--processed", str(tmp_path), "--no-reports", "--jobs", "1"])
+    for table in ("findings", "observations"):
+        (ingest / f"{table}.{'csv' if kept == 'parquet' else 'parquet'}").unlink()
+    assert main(["validate", "--processed", str(tmp_path), "--no-reports", "--jobs", "1"]) != 2
     assert "TZA" in set(read_table(tmp_path / "validate", "batch_summary")["economy"])
