@@ -61,6 +61,8 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
          "source_file": "admin/KEN_2023_admin.xlsx"} | where,
         {"economy": "UGA", "year": 2023, "indicator": "i112", "value": 100.0,
          "source_file": "admin/UGA_2023_admin.xlsx"} | where,
+        {"economy": "UGA", "year": 2022, "indicator": "i112", "value": 90.0,
+         "source_file": "admin/UGA_2023_admin.xlsx"} | where,
     ]  # fmt: skip
     write_table(observation_table(rows), tmp_path / "ingest", "observations")
     unread = {"economy": "TZA", "source_file": "admin/TZA_2023_admin.xlsx", "detail": "x"}
@@ -74,6 +76,7 @@ def test_one_economy_revalidated_keeps_the_others_and_the_batch_counts_unread_re
     counts = before["severity"].value_counts()
     note = capsys.readouterr().err
     assert held >= 1 and f"; {held} value(s) withheld" in note
+    assert held != len(status) - held, "withheld and kept differ, so the count tells them apart"
     assert (
         "findings: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
         in note

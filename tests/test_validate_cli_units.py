@@ -136,9 +136,9 @@ def test_a_report_for_an_economy_not_validated_takes_its_reference_language(
 
     monkeypatch.setattr(cli, "economies", lambda: ECONOMIES)
     args = argparse.Namespace(lang=None, raw=tmp_path, processed=tmp_path)
-    by_economy = pd.DataFrame({"economy": ["AAA", "BBB"], "rule_id": ["R", "R"]})
+    by_economy = pd.DataFrame({"economy": ["AAA", "BBB"], "rule_id": ["R1", "R2"]})
     result = Validation(pd.DataFrame(), pd.DataFrame(), by_economy)
-    findings = pd.DataFrame({"economy": ["AAA"], "source_file": ["a.xlsx"]})
+    findings = pd.DataFrame({"economy": ["AAA", None], "source_file": ["a.xlsx", "x.xlsx"]})
     observations = pd.DataFrame({"economy": ["BBB"], "source_file": ["b.xlsx"]})
     names = pd.DataFrame({"economy": ["AAA", "BBB"], "name": ["Aland", "Bland"]})
     tasks = cli._report_tasks(args, result, findings, observations, {"BBB": "es"}, names)
@@ -146,3 +146,5 @@ def test_a_report_for_an_economy_not_validated_takes_its_reference_language(
         ("AAA", "fr", ["a.xlsx"]), ("BBB", "es", ["b.xlsx"])
     ]  # fmt: skip
     assert tasks[0]["path"] == tmp_path / "validate" / "reports" / "AAA.xlsx"
+    assert [t["summary"]["rule_id"].tolist() for t in tasks] == [["R1"], ["R2"]]
+    assert [t["findings"]["source_file"].tolist() for t in tasks] == [["a.xlsx"], []]
