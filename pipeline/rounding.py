@@ -10,12 +10,17 @@ Decimal-safe for values written with up to 15 significant digits: scaling by 10*
 off from the decimal value by at most about one unit in the last place, so a scaled value
 within two units in the last place of ``k + 0.5`` *is* the decimal tie (the nearest non-tie
 such a value can have lies at least 10**-15 of its magnitude away, farther than two units).
+From 10**14 on a value of 15 digits has no digit left below the rounding place, so it is a
+whole number there and never a tie (two units in the last place reach 0.5 near 10**15).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+#: Scaled values from here on are whole numbers when written with 15 digits: never a tie.
+TIE_LIMIT = 1e14
 
 
 def round_half_up(values: pd.Series | np.ndarray | float, decimals: int) -> np.ndarray:
@@ -24,6 +29,6 @@ def round_half_up(values: pd.Series | np.ndarray | float, decimals: int) -> np.n
     array = np.asarray(values, dtype=float)
     scaled = np.abs(array) * factor
     below = np.floor(scaled)
-    tie = np.abs(scaled - (below + 0.5)) <= 2 * np.spacing(scaled)
+    tie = (scaled < TIE_LIMIT) & (np.abs(scaled - (below + 0.5)) <= 2 * np.spacing(scaled))
     rounded = np.where(tie, below + 1.0, np.floor(scaled + 0.5))
     return np.sign(array) * rounded / factor

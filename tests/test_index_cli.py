@@ -53,6 +53,7 @@ def test_index_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "--list"]) == 0
     out = capsys.readouterr().out
     assert "idi_2017" in out and "idi_2025" in out
+    assert "reference year 2022" in next(line for line in out.splitlines() if "idi_2024" in line)
 
 
 @pytest.mark.parametrize("args", [["index"], ["index", "--edition", "idi_1999"]])
@@ -62,3 +63,50 @@ def test_index_usage_errors_exit_2(args: list[str], processed: Path) -> None:
 
 def test_index_without_observations_exits_2(tmp_path: Path) -> None:
     assert main(["index", "--edition", "idi_2024", "--processed", str(tmp_path)]) == 2
+
+
+def test_as_of_accepts_latest_in_any_case_and_iso_dates() -> None:
+    import argparse
+    import dataclasses
+
+    from pipeline import vintage
+    from pipeline.index.cli import _as_of_date, cutoff
+    from pipeline.index.methodology import load
+
+    assert _as_of_date(" Latest ") == vintage.LATEST
+    assert _as_of_date("2024-03-01") == "2024-03-01"
+    with pytest.raises(argparse.ArgumentTypeError):
+        _as_of_date("March 2024")
+    edition = load("idi_2024")
+    assert cutoff(edition, "2020-01-31") == "2020-01-31", "--as-of wins"
+    assert cutoff(edition, None) == "2024-05-31", "else the edition's as_of"
+    undated = dataclasses.replace(
+        edition, edition={k: v for k, v in edition.edition.items() if k != "as_of"}
+    )
+    assert cutoff(undated, None) == vintage.LATEST, "else every value known"
+
+
+def test_year_option_computes_the_year_before_and_filters_every_table(
+    processed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["index", "--edition", "idi_2024", "--year", "2022", "--as-of", "latest"]
+    assert main([*args, "--processed", str(processed)]) == 0
+    note = capsys.readouterr().err
+    out = processed / "index" / "idi_2024"
+    scores = read_table(out, "scores")
+    top = scores[scores["level"] == scores["level"].max()]
+    excluded, notes = read_table(out, "excluded"), read_table(out, "notes")
+    assert (
+        f"index idi_2024 (every value known): {top['economy'].nunique()} economies scored over "
+        f"1 year(s), {len(excluded)} economy-years below the inclusion threshold, "
+        f"{len(notes[['economy', 'year']].drop_duplicates())} unscored economy-years explained"
+    ) in note, "the note counts what was written"
+    assert scores["previous_score"].notna().any(), "2021 computed for the change"
+    for name in ("normalised", "excluded", "notes"):
+        assert set(read_table(out, name)["year"]) <= {2022}, name
+    assert set(read_table(out, "normalised")["year"]) == {2022}
+    assert main(["index", "--edition", "idi_2024", "--processed", str(processed)]) == 0
+    assert "(values known on 2024-05-31)" in capsys.readouterr().err
+    assert {2021, 2022} <= set(read_table(out, "notes")["year"]) | set(
+        read_table(out, "excluded")["year"]
+    )

@@ -129,3 +129,19 @@ def test_a_column_of_mixed_cells_keeps_each_outcome_in_place() -> None:
     assert list(got["style"]) == ["space_group", "", "", "", "decimal_comma", "plain"]
     assert list(got["marker"]) == ["", "", "", "", "", "*"]
     assert got["value"].iloc[[0, 4, 5]].tolist() == [1234.0, 12.5, 7.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("\u0661\u0662\u0663\u066b\u0665", 123.5),  # Arabic-Indic digits, Arabic decimal sign
+        ("\u0661\u066c\u0662\u0663\u0664", 1234.0),  # Arabic thousands separator
+        ("\uff11\uff12\uff13", 123.0),  # full-width digits
+        ("\u0967\u0968", 12.0),  # Devanagari digits
+    ],
+)
+def test_digits_of_other_scripts_are_read_beside_ascii_ones(text: str, value: float) -> None:
+    texts = pd.Series([text, "7"])
+    got = parse_text_numbers(texts)
+    assert got["value"].tolist() == [value, 7.0]
+    assert got["outcome"].tolist() == ["number", "number"]

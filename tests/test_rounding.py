@@ -49,6 +49,12 @@ def test_ties_at_one_and_zero_places_and_values_next_to_a_tie() -> None:
     assert list(round_half_up(np.array([1.00499999999999, 2.67499999999999]), 2)) == [1.0, 2.67]
 
 
+def test_large_whole_numbers_are_not_taken_for_ties() -> None:
+    """Near 10**15 two units in the last place reach 0.5: 112589990685 at 4 places stays."""
+    assert round_half_up(112589990685.0, 4) == 112589990685.0
+    assert round_half_up(99999999999999.5, 0) == 100000000000000.0, "below 1e14: a tie"
+
+
 def test_missing_and_zero_stay() -> None:
     out = round_half_up(pd.Series([np.nan, 0.0, -0.04]), 1)
     assert np.isnan(out[0]) and out[1] == 0.0 and out[2] == 0.0

@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     write_table(normalised, out, "normalised")
     write_table(result.weights, out, "weights")
     excluded = result.excluded
-    write_table(excluded[excluded["year"] == args.year] if args.year else excluded, out, "excluded")
+    excluded = excluded[excluded["year"] == args.year] if args.year else excluded
+    write_table(excluded, out, "excluded")
     notes = result.notes[result.notes["year"] == args.year] if args.year else result.notes
     write_table(notes, out, "notes")
     write_left_out(usable, out)
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     known = "every value known" if date == vintage.LATEST else f"values known on {date}"
     say(
         f"index {methodology.name} ({known}): {top['economy'].nunique()} economies scored over "
-        f"{top['year'].nunique()} year(s), {len(result.excluded)} economy-years below the "
+        f"{top['year'].nunique()} year(s), {len(excluded)} economy-years below the "
         f"inclusion threshold, {notes[['economy', 'year']].drop_duplicates().shape[0]} "
         f"unscored economy-years explained in notes; wrote {out}"
     )
