@@ -59,6 +59,7 @@ def _panel() -> pd.DataFrame:
     return panel.assign(
         value=(100 * y + 10 * e + k).astype(float).where(~((e == 2) & (k == 3)), np.nan),
         imputed=False, lagged=0, estimate=False, source_file="f.xlsx", sheet="S", cell="A1",
+        estimated=False, estimate_method="", estimate_low=np.nan, estimate_high=np.nan,
     )  # fmt: skip
 
 
