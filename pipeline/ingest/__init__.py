@@ -31,7 +31,7 @@ from pipeline.ingest.rounds import Rounds, header_round
 from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
 from pipeline.ingest.workbook import WorkbookRead, economy_from_name, file_finding
-from pipeline.ingest.worker import Worker
+from pipeline.ingest.worker import Worker, frozen_heap
 from pipeline.observations import (
     INGESTED_COLUMNS,
     INGESTED_SCHEMA,
@@ -162,8 +162,17 @@ def ingest_paths(
     interpreted in chunks of about :data:`CHUNK_CELLS` cells, so memory holds one chunk of
     raw cells at a time plus the observations made so far.
     """
-    paths = list(paths)
-    known = known_economies() if known is None else known
+    with frozen_heap():
+        return _ingest(
+            list(paths), root, known_economies() if known is None else known, show_progress
+        )
+
+
+def _ingest(
+    paths: list[Path], root: Path, known: set[str] | None, show_progress: bool
+) -> IngestResult:
+    """The batch of :func:`ingest_paths`, run with the objects of before it out of the
+    collector's walks (:func:`pipeline.ingest.worker.frozen_heap`)."""
     rounds = Rounds(root)
     with Worker(LIMITS) as worker:
         vetted = ((Path(path), _vet(Path(path), root)) for path in paths)
