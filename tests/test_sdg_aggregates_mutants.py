@@ -1,0 +1,3 @@
+"""Regional aggregates at their exact limits: estimates, shares by kind, intervals, publication."""
+
+from __future__ import annotations
