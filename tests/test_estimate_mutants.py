@@ -679,3 +679,12 @@ def test_hot_deck_penalises_donors_of_another_category() -> None:
     assert _deck(by="g").value[4, 0] == pytest.approx(20.0)  # E3 is lo: E2, E1, E0
     assert _deck(by="g", penalty=0.0).value[4, 0] == pytest.approx(30.0)
     assert _deck(by="missing").value[4, 0] == pytest.approx(30.0)
+
+
+def test_an_estimation_is_frozen() -> None:
+    """Both tables are handed on together; neither may be swapped for another run's."""
+    result = estimate(_rows([("A", "S", 2010, 1.0, False)]), [], ["A"], [2010])
+    assert result.estimates.empty and result.backtest.empty
+    assert list(result.backtest.columns) == list(engine.BACKTEST_COLUMNS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.estimates = result.backtest  # type: ignore[misc]

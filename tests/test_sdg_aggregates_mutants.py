@@ -53,7 +53,8 @@ def test_reported_share_exactly_two_thirds_is_normal_by_default() -> None:
     assert row["share_interpolated"] == 0.0 and row["share_extrapolated"] == 0.0
     assert row["value"] == pytest.approx(20.0) and row["n_economies"] == 3
     stricter = _row({"A": 10.0, "B": 20.0}, {"A": 20.0, "B": 20.0, "C": 20.0},
-                    {"C": (30.0, 25.0, 35.0, "modelled")}, rule={"normal": 0.7, "caution": 0.6})  # fmt: skip
+                    {"C": (30.0, 25.0, 35.0, "modelled")},
+                    rule={"normal": 0.7, "caution": 0.6})  # fmt: skip
     assert bool(stricter["published"]) and stricter["flag"] == "caution"
     assert np.isnan(_row({"A": 10.0, "B": 20.0}, {"A": 20.0, "B": 20.0, "C": 20.0},
                          {"C": (30.0, 25.0, 35.0, "modelled")},
@@ -90,7 +91,8 @@ def test_estimates_fill_only_total_rows_and_replace_a_carried_value() -> None:
                             "C": (60.0, 50.0, 70.0, "modelled")})  # fmt: skip
     result = aggregate(reported, population_of({"A": 10.0, "B": 10.0, "C": 20.0}),
                        world(["A", "B", "C"], (2022, 2023)), DEFINITIONS,
-                       {**SETTINGS, "min_coverage": 0.0, "min_economies": 1}, estimates)  # fmt: skip
+                       {**SETTINGS, "min_coverage": 0.0, "min_economies": 1},
+                       estimates)  # fmt: skip
     year = result[(result["series"] == "RATE") & (result["year"] == 2023)].set_index("sex")
     total = year.loc["_T"]
     assert total["value"] == pytest.approx((10 * 10 + 44 * 10 + 60 * 20) / 40)
@@ -142,7 +144,8 @@ def test_interval_only_for_aggregates_with_estimated_members() -> None:
                            series_rows({"A": 50.0})])  # fmt: skip
     result = aggregate(two_years, population_of({"A": 50.0, "C": 50.0}),
                        world(["A", "C"], (2022, 2023)), DEFINITIONS,
-                       {**SETTINGS, "estimates": {"mode": "itu"}, "carry_years": 0}, estimates)  # fmt: skip
+                       {**SETTINGS, "estimates": {"mode": "itu"}, "carry_years": 0},
+                       estimates)  # fmt: skip
     rate = result[result["series"] == "RATE"].set_index("year")
     assert np.isnan(rate.loc[2022, "low"]) and rate.loc[2022, "flag"] == "itu mode"
     assert rate.loc[2023, "low"] < rate.loc[2023, "value"] < rate.loc[2023, "high"]
