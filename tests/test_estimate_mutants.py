@@ -688,3 +688,16 @@ def test_an_estimation_is_frozen() -> None:
     assert list(result.backtest.columns) == list(engine.BACKTEST_COLUMNS)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.estimates = result.backtest  # type: ignore[misc]
+
+
+def test_a_cap_not_estimated_for_this_use_caps_nothing() -> None:
+    rows = [("A", "G3", 2010, 50.0, False), ("A", "G3", 2012, 50.0, False),
+            ("A", "G4", 2010, 40.0, False), ("A", "G4", 2012, 80.0, False)]  # fmt: skip
+    spec = _parse(
+        '[[cascade]]\nindicators = ["G3"]\nuse = ["aggregates"]\n'
+        'steps = [{ method = "interpolate", form = "linear" }]\n'
+        '[[cascade]]\nindicators = ["G4"]\nat_most = "G3"\n'
+        'steps = [{ method = "interpolate", form = "linear" }]\n'
+    )
+    got = estimate(_rows(rows), spec, ["A"], [2010, 2012], use="index").estimates
+    assert got[["indicator", "value"]].values.tolist() == [["G4", 60.0]]
