@@ -622,7 +622,8 @@ def test_regression_needs_a_covariate_value_and_three_values_of_a_covariate() ->
     sparse[:3] = [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]
     three = methods.regression(grid, methods.Context(covariates={"C": sparse}),
                                {"covariates": ["C"], "ridge": 0.0})  # fmt: skip
-    assert three.value[0, 0] != pytest.approx(three.value[1, 0])  # the covariate is used
+    # the covariate is used: not the intercept-only leave-one-out mean of the others
+    assert three.value[0, 0] != pytest.approx(399 / 19)
     sparse[2] = NAN
     two = methods.regression(grid, methods.Context(covariates={"C": sparse}),
                              {"covariates": ["C"], "ridge": 0.0})  # fmt: skip
@@ -701,3 +702,33 @@ def test_a_cap_not_estimated_for_this_use_caps_nothing() -> None:
     )
     got = estimate(_rows(rows), spec, ["A"], [2010, 2012], use="index").estimates
     assert got[["indicator", "value"]].values.tolist() == [["G4", 60.0]]
+
+
+def test_a_cascade_declared_in_code_serves_both_uses_and_context_proposal_are_frozen() -> None:
+    declared = cascade.Cascade("S", "identity", (None, None), ())
+    assert declared.use == frozenset({"aggregates", "index"}) and declared.at_most is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        CTX.covariates = {}  # type: ignore[misc]
+    proposal = methods.carry_forward(_g([[1.0, NAN]]), CTX, {})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        proposal.value = proposal.horizon  # type: ignore[misc]
+
+
+def test_naive_baseline_carries_a_value_of_any_age() -> None:
+    grid = _g([[1.0, *[NAN] * 12], [NAN, *[5.0] * 12]])
+    # twelve years on, still the economy's own value, not the year's median 5
+    assert engine.naive(grid, CTX)[0].tolist() == [1.0] * 13
+
+
+def test_both_tables_are_numbered_from_zero_across_steps_and_cascades() -> None:
+    rows = [("A", "S", 2010, 1.0, False), ("A", "S", 2012, 3.0, False),
+            ("A", "T", 2010, 1.0, False), ("A", "T", 2011, 2.0, False)]  # fmt: skip
+    spec = _parse(
+        '[[cascade]]\nindicators = ["S", "T"]\n'
+        'steps = [{ method = "interpolate", form = "linear" }, { method = "carry_forward" }]\n'
+    )
+    result = estimate(_rows(rows), spec, ["A"], [2010, 2013])
+    assert result.estimates.index.tolist() == list(range(len(result.estimates)))
+    assert len(result.estimates) == 4  # S 2011 interpolated, S 2013 and T 2012–13 carried
+    assert result.backtest.index.tolist() == list(range(len(result.backtest)))
+    assert set(result.backtest["indicator"]) == {"S", "T"}
