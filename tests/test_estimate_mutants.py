@@ -732,3 +732,28 @@ def test_both_tables_are_numbered_from_zero_across_steps_and_cascades() -> None:
     assert len(result.estimates) == 4  # S 2011 interpolated, S 2013 and T 2012–13 carried
     assert result.backtest.index.tolist() == list(range(len(result.backtest)))
     assert set(result.backtest["indicator"]) == {"S", "T"}
+
+
+def test_interpolation_horizon_counts_from_the_nearer_side_of_a_late_gap() -> None:
+    got = methods.interpolate(_g([[NAN, 10.0, NAN, NAN, 40.0]]), CTX, {"form": "linear"})
+    assert got.horizon[0].tolist() == [0, 0, 1, 1, 0]
+    assert got.value[0, 2:4] == pytest.approx([20.0, 30.0])
+
+
+def test_group_trend_horizon_is_zero_where_it_reaches_nothing() -> None:
+    grid = _g([[0.0, 1.0, NAN, NAN], [10.0, NAN, 16.0, NAN], [NAN, NAN, 7.0, NAN]])
+    got = methods.group_trend(grid, CTX, {})
+    assert np.isnan(got.value[2, :3]).all()  # nothing before 2012 to move from
+    assert got.horizon[2].tolist() == [0, 0, 0, 1]
+
+
+def test_regression_counts_every_covariate_an_economy_has() -> None:
+    grid, ctx = _regression_context(20)
+    both = methods.Context(covariates={"C": ctx.covariates["C"], "D": ctx.covariates["C"] ** 2})
+    got = methods.regression(grid, both, {"covariates": ["C", "D"], "min_covariates": 2})
+    assert np.isfinite(got.value).all()
+    d = both.covariates["D"].copy()
+    d[20] = NAN
+    one = methods.Context(covariates={"C": both.covariates["C"], "D": d})
+    short = methods.regression(grid, one, {"covariates": ["C", "D"], "min_covariates": 2})
+    assert np.isnan(short.value[20]).all() and np.isfinite(short.value[:20]).all()

@@ -150,3 +150,12 @@ def test_interval_only_for_aggregates_with_estimated_members() -> None:
     assert np.isnan(rate.loc[2022, "low"]) and rate.loc[2022, "flag"] == "itu mode"
     assert rate.loc[2023, "low"] < rate.loc[2023, "value"] < rate.loc[2023, "high"]
     assert rate.loc[2023, "high"] - rate.loc[2023, "low"] == pytest.approx(10.0, rel=0.15)
+
+
+def test_itu_mode_publishes_an_estimated_aggregate_the_coverage_rule_would_withhold() -> None:
+    rule = {"mode": "itu"}
+    estimated = {"C": (30.0, 25.0, 35.0, "modelled")}
+    row = _row({"A": 10.0}, {"A": 10.0, "C": 90.0}, estimated, rule=rule, min_economies=3)
+    assert bool(row["published"]) and row["value"] == pytest.approx(28.0)
+    held = _row({"A": 10.0}, {"A": 10.0, "C": 90.0}, estimated, rule={}, min_economies=3)
+    assert not bool(held["published"]) and np.isnan(held["value"])
