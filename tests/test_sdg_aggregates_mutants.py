@@ -136,6 +136,10 @@ def test_interval_draws_stay_within_0_and_100_and_reruns_agree() -> None:
     low = _row({"A": 1.0}, {"A": 0.0, "C": 10.0}, {"C": (1.0, 0.0, 10.0, "modelled")},
                rule={"mode": "itu"}, min_economies=1)  # fmt: skip
     assert low["low"] >= 0.0 and low["high"] > 1.0
+    # 0.5 with a 90 % interval 0–5: over a third of the draws fall below 0 and are clipped
+    floor = _row({"A": 0.5}, {"A": 0.0, "C": 10.0}, {"C": (0.5, 0.0, 5.0, "modelled")},
+                 rule={"mode": "itu"}, min_economies=1)  # fmt: skip
+    assert floor["low"] == 0.0 and floor["high"] > 0.5
 
 
 def test_interval_only_for_aggregates_with_estimated_members() -> None:
