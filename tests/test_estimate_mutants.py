@@ -757,3 +757,21 @@ def test_regression_counts_every_covariate_an_economy_has() -> None:
     one = methods.Context(covariates={"C": both.covariates["C"], "D": d})
     short = methods.regression(grid, one, {"covariates": ["C", "D"], "min_covariates": 2})
     assert np.isnan(short.value[20]).all() and np.isfinite(short.value[:20]).all()
+
+
+def test_a_horizon_without_ten_errors_takes_the_steps_overall_width() -> None:
+    """Ten one-year errors 1 … 10 (q90 9.1) and five two-year errors 0: the overall q90 of
+    all fifteen is 8.6, narrower than the one-year width, and serves horizon 2."""
+    rows = []
+    for e in range(10):
+        rows += [(f"E{e}", "S", 2010, 0.0, False), (f"E{e}", "S", 2011, e + 1.0, False)]
+    for f in range(5):
+        rows += [(f"F{f}", "S", 2010, 5.0, False), (f"F{f}", "S", 2012, 5.0, False)]
+    rows += [("G", "S", 2010, 50.0, False)]
+    spec = _parse('[[cascade]]\nindicators = ["S"]\nsteps = [{ method = "carry_forward" }]\n')
+    economies = sorted({r[0] for r in rows})
+    got = estimate(_rows(rows), spec, economies, [2010, 2012]).estimates
+    g = got[got["economy"] == "G"].set_index("year")
+    assert g.loc[2011, "low"] == pytest.approx(50.0 - 9.1)
+    assert g.loc[2012, "horizon"] == 2
+    assert (g.loc[2012, "low"], g.loc[2012, "high"]) == (pytest.approx(41.4), pytest.approx(58.6))

@@ -163,3 +163,11 @@ def test_itu_mode_publishes_an_estimated_aggregate_the_coverage_rule_would_withh
     assert bool(row["published"]) and row["value"] == pytest.approx(28.0)
     held = _row({"A": 10.0}, {"A": 10.0, "C": 90.0}, estimated, rule={}, min_economies=3)
     assert not bool(held["published"]) and np.isnan(held["value"])
+
+
+def test_shares_of_a_group_without_weight_are_zero() -> None:
+    result = aggregate(series_rows({"A": 10.0}), population_of({"A": 0.0}), world(["A"]),
+                       DEFINITIONS, {**SETTINGS, "min_economies": 1})  # fmt: skip
+    row = result[result["series"] == "RATE"].iloc[0]
+    assert row["coverage"] == 0.0 and not bool(row["published"])
+    assert [row[f"share_{k}"] for k in KINDS] == [0.0, 0.0, 0.0, 0.0]
