@@ -775,3 +775,14 @@ def test_a_horizon_without_ten_errors_takes_the_steps_overall_width() -> None:
     assert g.loc[2011, "low"] == pytest.approx(50.0 - 9.1)
     assert g.loc[2012, "horizon"] == 2
     assert (g.loc[2012, "low"], g.loc[2012, "high"]) == (pytest.approx(41.4), pytest.approx(58.6))
+
+
+def test_extrapolation_default_window_is_eight_years() -> None:
+    assert _trend([0.0, *[NAN] * 7, 1.0, 2.0, NAN])[10] == pytest.approx(3.0)  # 9 years back
+    near = _trend([0.0, *[NAN] * 6, 1.0, 2.0, NAN])  # 8 years back: in the window
+    assert near[9] != pytest.approx(3.0)
+
+
+def test_extrapolation_chain_stops_at_the_first_column() -> None:
+    """Four points asked, three exist: the first column is used once, not twice."""
+    assert _trend([0.0, 1.0, 3.0, NAN], points=4)[3] == pytest.approx(4.5)
