@@ -786,3 +786,31 @@ def test_extrapolation_default_window_is_eight_years() -> None:
 def test_extrapolation_chain_stops_at_the_first_column() -> None:
     """Four points asked, three exist: the first column is used once, not twice."""
     assert _trend([0.0, 1.0, 3.0, NAN], points=4)[3] == pytest.approx(4.5)
+
+
+def test_a_regular_matrix_never_takes_the_pseudo_inverse(monkeypatch) -> None:
+    """pinv runs on LAPACK, whose kernels vary by environment: pivots below 1 stay on the
+    plain elimination."""
+
+    def refuse(matrix: np.ndarray) -> np.ndarray:
+        raise AssertionError("pseudo-inverse of a regular matrix")
+
+    monkeypatch.setattr(np.linalg, "pinv", refuse)
+    small = np.array([[0.5, 0.1], [0.1, 0.4]])
+    assert methods._inverse(small) @ small == pytest.approx(np.eye(2))
+
+
+def test_hot_deck_default_penalty_is_ten_standard_deviations() -> None:
+    """109 economies at 0 and one at 1: that one lies 110 / √109 ≈ 10.54 standard deviations
+    away, farther than a donor of another category at 0 (10), nearer than 11."""
+    x = np.zeros((110, 1))
+    x[1] = 1.0
+    official = np.full((110, 1), NAN)
+    official[0], official[1] = 100.0, 200.0  # E0: category b at 0; E1: category a at 1
+    labels = np.array([["b"]] + [["a"]] * 109, dtype=object)
+    ctx = methods.Context(covariates={"C": x}, categories={"g": labels})
+    got = methods.hot_deck(_g(official.tolist()), ctx, {"covariates": ["C"], "by": "g", "k": 1})
+    assert got.value[2, 0] == pytest.approx(100.0)
+    farther = methods.hot_deck(_g(official.tolist()), ctx,
+                               {"covariates": ["C"], "by": "g", "k": 1, "penalty": 11.0})  # fmt: skip
+    assert farther.value[2, 0] == pytest.approx(200.0)
