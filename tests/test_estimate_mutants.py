@@ -811,6 +811,6 @@ def test_hot_deck_default_penalty_is_ten_standard_deviations() -> None:
     ctx = methods.Context(covariates={"C": x}, categories={"g": labels})
     got = methods.hot_deck(_g(official.tolist()), ctx, {"covariates": ["C"], "by": "g", "k": 1})
     assert got.value[2, 0] == pytest.approx(100.0)
-    farther = methods.hot_deck(_g(official.tolist()), ctx,
-                               {"covariates": ["C"], "by": "g", "k": 1, "penalty": 11.0})  # fmt: skip
+    params = {"covariates": ["C"], "by": "g", "k": 1, "penalty": 11.0}
+    farther = methods.hot_deck(_g(official.tolist()), ctx, params)
     assert farther.value[2, 0] == pytest.approx(200.0)
