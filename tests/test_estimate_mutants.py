@@ -814,3 +814,8 @@ def test_hot_deck_default_penalty_is_ten_standard_deviations() -> None:
     params = {"covariates": ["C"], "by": "g", "k": 1, "penalty": 11.0}
     farther = methods.hot_deck(_g(official.tolist()), ctx, params)
     assert farther.value[2, 0] == pytest.approx(200.0)
+
+
+def test_constant_growth_holds_for_values_below_one() -> None:
+    got = methods.interpolate(_g([[0.5, NAN, 2.0], [2.0, NAN, 0.5]]), CTX, {})
+    assert got.value[:, 1] == pytest.approx([1.0, 1.0])  # not the linear 1.25
