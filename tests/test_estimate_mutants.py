@@ -819,3 +819,40 @@ def test_hot_deck_default_penalty_is_ten_standard_deviations() -> None:
 def test_constant_growth_holds_for_values_below_one() -> None:
     got = methods.interpolate(_g([[0.5, NAN, 2.0], [2.0, NAN, 0.5]]), CTX, {})
     assert got.value[:, 1] == pytest.approx([1.0, 1.0])  # not the linear 1.25
+
+
+def test_regression_sets_a_missing_covariate_to_the_years_mean() -> None:
+    """Y = 3 D; economy 20 lacks D and is predicted at D's mean over the others (19 / 2 + 5)."""
+    n = 21
+    d = (np.arange(n, dtype=float) + 5.0)[:, None]
+    c = ((7 * np.arange(n)) % 5).astype(float)[:, None]
+    y = 3.0 * d
+    y[20] = NAN
+    d_missing = d.copy()
+    d_missing[20] = NAN
+    ctx = methods.Context(covariates={"C": c, "D": d_missing})
+    got = methods.regression(_g(y.tolist()), ctx, {"covariates": ["C", "D"], "ridge": 0.0})
+    assert got.value[20, 0] == pytest.approx(3.0 * (9.5 + 5.0))
+
+
+def test_a_constant_covariate_is_a_column_of_zeros() -> None:
+    grid, ctx = _regression_context(20)
+    flat = methods.Context(covariates={"C": ctx.covariates["C"], "K": np.ones((21, 2))})
+    got = methods.regression(grid, flat, {"covariates": ["C", "K"]})
+    assert np.isfinite(got.value).all()
+
+
+def test_an_unlabelled_economy_belongs_to_the_first_level() -> None:
+    """Levels a, b and a missing label: the dummy is b's alone, so unlabelled economies share
+    a's mean (a 10, unlabelled 50: together 30), b is 30 apart."""
+    n = 24
+    y = np.array([[10.0]] * 8 + [[30.0]] * 8 + [[50.0]] * 8)
+    labels = np.array([["a"]] * 8 + [["b"]] * 8 + [[""]] * 8, dtype=object)
+    for missing in ("", "nan", "None"):
+        labels[16:] = missing
+        ctx = methods.Context(covariates={"C": np.arange(n, dtype=float)[:, None] % 2},
+                              categories={"g": labels})  # fmt: skip
+        got = methods.regression(_g(y.tolist()), ctx, {"covariates": ["C"], "categories": ["g"],
+                                                       "ridge": 1e-9, "min_donors": 3})  # fmt: skip
+        fitted = got.value[[0, 8, 16], 0]
+        assert fitted[1] > 25.0 and abs(fitted[0] - fitted[2]) < 10.0, missing

@@ -171,3 +171,11 @@ def test_shares_of_a_group_without_weight_are_zero() -> None:
     row = result[result["series"] == "RATE"].iloc[0]
     assert row["coverage"] == 0.0 and not bool(row["published"])
     assert [row[f"share_{k}"] for k in KINDS] == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_interval_with_weights_below_one() -> None:
+    row = _row({"A": 50.0}, {"A": 0.0, "C": 0.5}, {"C": (50.0, 40.0, 60.0, "modelled")},
+               rule={"mode": "itu"}, min_economies=1)  # fmt: skip
+    assert row["low"] == pytest.approx(40.0, abs=0.7) and row["high"] == pytest.approx(
+        60.0, abs=0.7
+    )
