@@ -179,3 +179,9 @@ def test_interval_with_weights_below_one() -> None:
     assert row["low"] == pytest.approx(40.0, abs=0.7) and row["high"] == pytest.approx(
         60.0, abs=0.7
     )
+
+
+def test_shares_with_weights_below_one() -> None:
+    row = _row({"A": 10.0}, {"A": 0.3, "C": 0.1}, {"C": (30.0, 25.0, 35.0, "interpolated")})
+    assert row["share_reported"] == pytest.approx(0.75)
+    assert row["share_interpolated"] == pytest.approx(0.25)
