@@ -60,8 +60,7 @@ def _context(
     scale_of = {c.indicator: c.scale for c in cascades}
     covariates = {}
     for code in sorted(codes):
-        rows = frame[frame["indicator"] == code].assign(estimate=False)
-        covariates[code] = build(rows, code, economies, years).official
+        covariates[code] = _reported(frame, code, economies, years)
     return Context(covariates, {c: scale_of.get(c, "log") for c in codes}, categories)
 
 
@@ -174,7 +173,7 @@ def estimate(
         table, widths = _backtest(grid, cascade, proposals, naive(grid, context))
         tests.append(table)
         todo = ~grid.present & target
-        value = np.where(grid.present, _reported(frame, grid), np.nan)
+        value = np.where(grid.present, _reported(frame, grid.indicator, economies, years), np.nan)
         for step, proposal in proposals:
             take = todo & ~np.isnan(proposal.value)
             if not take.any():
@@ -219,10 +218,12 @@ def _with_estimates(context: Context, filled: dict[str, np.ndarray]) -> Context:
     return Context(merged, context.covariate_scales, context.categories)
 
 
-def _reported(frame: pd.DataFrame, grid: Grid) -> np.ndarray:
-    """Every reported value of the indicator (official or estimate) on the grid."""
-    rows = frame[frame["indicator"] == grid.indicator].assign(estimate=False)
-    return build(rows, grid.indicator, grid.economies, grid.years).official
+def _reported(
+    frame: pd.DataFrame, code: str, economies: np.ndarray, years: np.ndarray
+) -> np.ndarray:
+    """Every reported value of an indicator (official or estimate) as an (E, Y) matrix."""
+    rows = frame[frame["indicator"] == code].assign(estimate=False)
+    return build(rows, code, economies, years).official
 
 
 def _clip(values: np.ndarray, cascade: Cascade) -> np.ndarray:

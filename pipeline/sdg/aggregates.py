@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.estimate.scales import Z90
 from pipeline.sdg.series import SERIES_DIMENSIONS
 
 AGGREGATE_COLUMNS = (
@@ -233,7 +234,7 @@ def _interval(
     keys = pd.MultiIndex.from_frame(sums[_KEYS])
     ids = keys.get_indexer(pd.MultiIndex.from_frame(rows[_KEYS]))
     rows, ids = rows[ids >= 0], ids[ids >= 0]
-    sigma = np.nan_to_num(((rows["high"] - rows["low"]) / (2 * 1.6448536269514722)).to_numpy())
+    sigma = np.nan_to_num(((rows["high"] - rows["low"]) / (2 * Z90)).to_numpy())
     centre, weight = rows["value"].to_numpy(), rows["weight"].to_numpy()
     rng = np.random.default_rng(20251231)
     covered = sums["covered_weight"].to_numpy()
