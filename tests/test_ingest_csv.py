@@ -107,3 +107,42 @@ def test_clean_csv_has_no_unknown_economy_finding(tmp_path: Path) -> None:
     result = ingest_paths([path], tmp_path, known=KNOWN)
     assert result.findings.empty
     assert len(result.observations) == 2
+
+
+def test_rows_of_many_csv_files_keep_their_own_file_and_line(tmp_path: Path) -> None:
+    """Long CSVs are interpreted together in one pass: each value keeps its file and line,
+    optional columns absent from one file are empty there, and each unknown economy is
+    reported once per file that holds it."""
+    first = tmp_path / "a.csv"
+    first.write_text(
+        "economy,year,indicator,value,estimate\nKEN,2023,i112,5,yes\nZZZ,2023,i112,1\n"
+    )
+    second = tmp_path / "b.csv"
+    second.write_text(
+        "economy,year,indicator,value\nYYY,2022,i112,2\nUGA,2022,i112,6\nXXX,2022,i112,3\n"
+        "YYY,2021,i112,4\n"
+    )
+    result = ingest_paths([first, second], tmp_path, known=KNOWN)
+    rows = result.observations.set_index("economy")
+    assert rows.loc["KEN", ["source_file", "cell"]].tolist() == ["a.csv", "row 2"]
+    assert rows.loc["UGA", ["source_file", "cell"]].tolist() == ["b.csv", "row 3"]
+    assert bool(rows.loc["KEN", "estimate"]) and not bool(rows.loc["UGA", "estimate"])
+    unknown = result.findings[result.findings["rule_id"] == "ING-UNKNOWN-ECONOMY"]
+    assert sorted(zip(unknown["source_file"], unknown["economy"], strict=True)) == [
+        ("a.csv", "ZZZ"),
+        ("b.csv", "XXX"),
+        ("b.csv", "YYY"),
+    ]
+
+
+def test_a_meaningful_column_given_twice_is_a_finding(tmp_path: Path) -> None:
+    """Two ``value`` columns (names compared lower-cased): which one holds the value cannot
+    be told, so the file is one finding and the rest of the batch is read."""
+    twice = tmp_path / "twice.csv"
+    twice.write_text("economy,year,indicator,Value,value\nKEN,2023,i112,5,6\n")
+    fine = tmp_path / "fine.csv"
+    fine.write_text("economy,year,indicator,value\nUGA,2023,i112,7\n")
+    result = ingest_paths([twice, fine], tmp_path, known=KNOWN)
+    bad = result.findings[result.findings["rule_id"] == "ING-BAD-CSV"]
+    assert bad["source_file"].tolist() == ["twice.csv"]
+    assert result.observations["economy"].tolist() == ["UGA"]

@@ -26,11 +26,11 @@ from pipeline.ingest.duplicates import resolve_duplicates
 from pipeline.ingest.frame import conform
 from pipeline.ingest.notes import cap_notes
 from pipeline.ingest.pending import realise
-from pipeline.ingest.readers import read_any
+from pipeline.ingest.readers import finish_texts, read_any
 from pipeline.ingest.rounds import Rounds, header_round
 from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
-from pipeline.ingest.workbook import WorkbookRead, economy_from_name, file_finding
+from pipeline.ingest.workbook import TextRows, WorkbookRead, economy_from_name, file_finding
 from pipeline.ingest.worker import Worker, frozen_heap
 from pipeline.observations import (
     INGESTED_COLUMNS,
@@ -127,9 +127,19 @@ def _in_worker(
     return WorkbookRead(findings=[file_finding(code, source_file, detail=str(payload))])
 
 
-def interpret_batch(plans: list, csv_cells: list[pd.DataFrame]) -> tuple[list, list]:
-    """Observations and findings of a batch of planned sheets and CSV cells (vectorised)."""
+def interpret_batch(
+    plans: list,
+    csv_cells: list[pd.DataFrame],
+    texts: list[TextRows] = (),
+    known: set[str] | None = None,
+) -> tuple[list, list]:
+    """Observations and findings of a batch of planned sheets, cells of text files and text
+    rows left for their readers' batch pass (vectorised)."""
     sheet_cells, findings = value_cells(plans)
+    finished = finish_texts(list(texts), known)
+    for read in finished:
+        findings.extend(read.findings)
+    csv_cells = [*csv_cells, *(read.cells for read in finished)]
     cells = [conform(frame) for frame in (sheet_cells, *csv_cells) if not frame.empty]
     if not cells:
         return [], findings
@@ -220,7 +230,7 @@ def _read_all(
 ) -> tuple[list, list]:
     """Observations and findings of all reads, interpreted in chunks of about
     :data:`CHUNK_CELLS` cells (memory holds one chunk of raw cells at a time)."""
-    produced, findings, plans, cells, size = [], [], [], [], 0
+    produced, findings, plans, cells, texts, size = [], [], [], [], [], 0
     for path, named, read in reads:
         findings.extend(_record(rounds, path, named, read))
         findings.extend(_owned(read, path, known))
@@ -229,17 +239,21 @@ def _read_all(
         if read.cells is not None and not read.cells.empty:
             cells.append(read.cells)
             size += len(read.cells)
+        if read.text is not None and not read.text.rows.empty:
+            texts.append(read.text)
+            size += len(read.text.rows)
         size += sum(len(plan.body) * max(map(len, plan.body), default=0) for plan in mine)
         if size >= CHUNK_CELLS:
-            made, found = interpret_batch(plans, cells)
-            produced, findings, plans, cells, size = (
+            made, found = interpret_batch(plans, cells, texts, known)
+            produced, findings, plans, cells, texts, size = (
                 [*produced, *made],
                 [*findings, *found],
                 [],
                 [],
+                [],
                 0,
             )
-    made, found = interpret_batch(plans, cells)
+    made, found = interpret_batch(plans, cells, texts, known)
     return [*produced, *made], [*findings, *found]
 
 

@@ -76,7 +76,7 @@ def read_datahub_csv(
     if not _export_form(list(frame.columns)):
         frame.columns = _canonical(list(frame.columns))
         cells, year = _wide_cells(frame, source_file, path.name)
-        return checked_rows(cells, year, known, source_file)
+        return checked_rows(cells, year, known)
     spec = reader_spec("datahub_csv")
     frame.columns = [name.lower() for name in frame.columns]
     frame = frame[~is_blank(column(frame, spec["value"]))]
@@ -91,4 +91,4 @@ def read_datahub_csv(
         source_file=source_file,
         sheet=path.name,
     )
-    return checked_rows(cells, year, known, source_file)
+    return checked_rows(cells, year, known)

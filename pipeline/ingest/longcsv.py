@@ -21,15 +21,18 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.ingest.pending import pending
 from pipeline.ingest.safety import LIMITS, Limits
 from pipeline.ingest.sheet import as_year, is_blank
-from pipeline.ingest.workbook import WorkbookRead, file_finding
+from pipeline.ingest.workbook import TextRows, WorkbookRead, file_finding
 from pipeline.observations import DIMENSION_NAMES
 
 REQUIRED = ("economy", "year", "indicator", "value")
+#: Every column that means something; the others (such as ``unit``) are dropped on reading.
+COLUMNS = (*REQUIRED, *DIMENSION_NAMES, "estimate", "break_in_series", "footnote")
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "x"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -96,16 +99,27 @@ def _load(path: Path, source_file: str, limits: Limits) -> pd.DataFrame | Workbo
     if missing:
         detail = f"missing required column(s) {', '.join(missing)}"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
+    twice = sorted({name for name in frame.columns[frame.columns.duplicated()] if name in COLUMNS})
+    if twice:
+        detail = f"column(s) {', '.join(twice)} given twice"
+        return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
     return frame
 
 
-def text_cells(frame: pd.DataFrame, year: pd.Series, **columns: object) -> pd.DataFrame:
-    """Interpreter-frame rows of a text file: one per row of ``frame`` (``row N`` cells)."""
+def text_cells(
+    frame: pd.DataFrame, year: pd.Series, lines: np.ndarray | None = None, **columns: object
+) -> pd.DataFrame:
+    """Interpreter-frame rows of text files: one per row of ``frame`` (``row N`` cells).
+
+    ``lines`` are the rows' line numbers in their files (default: the index + 2, the header
+    being line 1), needed when ``frame`` holds the rows of several files.
+    """
     empty = pd.Series("", index=frame.index, dtype=object)
+    lines = frame.index.to_numpy() + 2 if lines is None else lines
     cells = pd.DataFrame(
         {
             "year": year.map(as_year).astype("Int64"),
-            "cell": "row " + (frame.index.to_series() + 2).astype(str),
+            "cell": pd.Series(lines, index=frame.index).astype(str).radd("row "),
             **{name: empty for name in DIMENSION_NAMES},
             "note": empty,
             "status_raw": empty,
@@ -120,10 +134,9 @@ def text_cells(frame: pd.DataFrame, year: pd.Series, **columns: object) -> pd.Da
     return cells.assign(note_cell=cells["cell"])
 
 
-def checked_rows(
-    cells: pd.DataFrame, year: pd.Series, known: set[str] | None, source_file: str
-) -> WorkbookRead:
-    """Rows with a year and an ISO3 economy; the others, and unknown economies, reported."""
+def checked_rows(cells: pd.DataFrame, year: pd.Series, known: set[str] | None) -> WorkbookRead:
+    """Rows with a year and an ISO3 economy; the others, and unknown economies, reported
+    (each unknown code once per file, files in batch order, codes sorted within a file)."""
     context = cells.assign(
         value=year,
         indicator=cells["indicator_raw"],
@@ -144,34 +157,54 @@ def checked_rows(
     ]
     cells = cells[~bad_year & ~bad_economy]
     if known is not None:
-        strangers = sorted(set(cells["economy"]) - known)
-        rows = [{"source_file": source_file, "economy": e, "value": e} for e in strangers]
-        findings.append(pending("ING-UNKNOWN-ECONOMY", rows))
+        strangers = cells.loc[~cells["economy"].isin(known), ["source_file", "economy"]]
+        strangers = strangers.drop_duplicates()
+        order = pd.factorize(strangers["source_file"])[0]
+        strangers = strangers.assign(value=strangers["economy"], order=order)
+        strangers = strangers.sort_values(["order", "economy"], kind="stable")
+        findings.append(pending("ING-UNKNOWN-ECONOMY", strangers.drop(columns="order")))
     return WorkbookRead(cells=cells.reset_index(drop=True), findings=findings)
 
 
 def read_long_csv(
     path: Path, source_file: str, known: set[str] | None = None, limits: Limits = LIMITS
 ) -> WorkbookRead:
-    """Value cells and findings of one long CSV return."""
+    """The rows of one long CSV return that hold a value, for :func:`finish` (or the
+    finding why the file cannot be read)."""
     frame = _load(path, source_file, limits)
     if isinstance(frame, WorkbookRead):
         return frame
     frame = frame[~is_blank(frame["value"])]
-    empty = pd.Series("", index=frame.index, dtype=object)
-    status = _flag(frame.get("estimate", empty), "E", "estimate") + _flag(
-        frame.get("break_in_series", empty), "B", "break_in_series"
+    rows = frame[[name for name in COLUMNS if name in frame.columns]]
+    return WorkbookRead(text=TextRows("long-csv", source_file, path.name, rows))
+
+
+def finish(texts: list[TextRows], known: set[str] | None) -> WorkbookRead:
+    """Value cells and findings of the rows of many long CSV files, in one vectorised pass."""
+    frames = [text.rows for text in texts]
+    lengths = [len(rows) for rows in frames]
+    # an optional column a file does not have is empty text, as in the file itself
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.reindex(columns=list(COLUMNS), fill_value="").fillna("")
+    lines = np.concatenate([rows.index.to_numpy() for rows in frames]) + 2
+
+    def each_row(values: list[str]) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=object), lengths)
+
+    status = _flag(frame["estimate"], "E", "estimate") + _flag(
+        frame["break_in_series"], "B", "break_in_series"
     )
     cells = text_cells(
         frame,
         frame["year"],
+        lines,
         economy=frame["economy"].str.strip().str.upper(),
         raw=frame["value"],
         indicator_raw=frame["indicator"].str.strip(),
-        **{name: frame.get(name, empty) for name in DIMENSION_NAMES},
-        note=frame.get("footnote", empty).str.strip(),
+        **{name: frame[name] for name in DIMENSION_NAMES},
+        note=frame["footnote"].str.strip(),
         status_raw=status,
-        source_file=source_file,
-        sheet=path.name,
+        source_file=each_row([text.source_file for text in texts]),
+        sheet=each_row([text.sheet for text in texts]),
     )
-    return checked_rows(cells, frame["year"], known, source_file)
+    return checked_rows(cells, frame["year"], known)

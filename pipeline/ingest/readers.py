@@ -5,8 +5,10 @@ first bytes of the file, whether it recognises the content; the first that does 
 file. Every reader returns a :class:`pipeline.ingest.workbook.WorkbookRead`: planned sheets,
 or cells in the interpreter frame (:mod:`pipeline.ingest.frame`), plus pending findings. A new
 input format is one module with a ``read`` and an ``accepts`` function, one line here, and
-its tests. Order matters: specific CSV forms come before the long CSV, which also reports a
-CSV that is not a return at all.
+its tests. A reader of small text files may instead hand on the rows as read
+(:class:`pipeline.ingest.workbook.TextRows`) and declare a ``finish`` function that turns the
+rows of all its files in a batch into cells at once. Order matters: specific CSV forms come
+before the long CSV, which also reports a CSV that is not a return at all.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from pipeline.ingest import datahub_csv, longcsv, sdmx_csv
 from pipeline.ingest.safety import LIMITS, Limits
-from pipeline.ingest.workbook import WorkbookRead, file_finding, read_workbook
+from pipeline.ingest.workbook import TextRows, WorkbookRead, file_finding, read_workbook
 
 #: Bytes of a file's start the readers look at to recognise it.
 HEAD_BYTES = 65_536
@@ -31,6 +33,8 @@ class Reader:
     suffixes: tuple[str, ...]
     accepts: Callable[[bytes], bool]
     read: Callable[..., WorkbookRead]
+    #: Cells and findings of the text rows of many files (readers that return TextRows).
+    finish: Callable[[list[TextRows], set[str] | None], WorkbookRead] | None = None
 
 
 def _any(head: bytes) -> bool:
@@ -41,7 +45,7 @@ READERS: tuple[Reader, ...] = (
     Reader("questionnaire", (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"), _any, read_workbook),
     Reader("sdmx-csv", (".csv",), sdmx_csv.accepts, sdmx_csv.read_sdmx_csv),
     Reader("datahub-csv", (".csv",), datahub_csv.accepts, datahub_csv.read_datahub_csv),
-    Reader("long-csv", (".csv",), _any, longcsv.read_long_csv),
+    Reader("long-csv", (".csv",), _any, longcsv.read_long_csv, longcsv.finish),
 )
 SUFFIXES = tuple(sorted({suffix for reader in READERS for suffix in reader.suffixes}))
 
@@ -67,3 +71,10 @@ def read_any(
         detail = f"no reader takes {path.suffix or 'files without a suffix'}"
         return WorkbookRead(findings=[file_finding("ING-NOT-A-RETURN", source_file, detail=detail)])
     return reader.read(path, source_file, known, limits)
+
+
+def finish_texts(texts: list[TextRows], known: set[str] | None) -> list[WorkbookRead]:
+    """Cells and findings of the text rows of a batch, one pass per reader (batch order)."""
+    finishers = {reader.name: reader.finish for reader in READERS if reader.finish}
+    names = dict.fromkeys(text.reader for text in texts)
+    return [finishers[name]([t for t in texts if t.reader == name], known) for name in names]

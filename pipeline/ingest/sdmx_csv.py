@@ -67,4 +67,4 @@ def read_sdmx_csv(
         source_file=source_file,
         sheet=path.name,
     )
-    return checked_rows(cells, column(frame, spec["year"]), known, source_file)
+    return checked_rows(cells, column(frame, spec["year"]), known)

@@ -26,15 +26,35 @@ FILE_ECONOMY = re.compile(r"^([A-Za-z]{3})(?:[_\-. ]|$)")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
+@dataclass(frozen=True)
+class TextRows:
+    """The rows of a text return as read (every field text), interpreted with the batch.
+
+    A long CSV holds a few dozen values; turning them into interpreter-frame rows file by
+    file costs about ten times reading them (pandas' fixed cost per operation), so the
+    reader hands them on as read and its ``finish`` function interprets all files at once.
+    """
+
+    #: Name of the registered reader whose ``finish`` interprets the rows.
+    reader: str
+    source_file: str
+    #: The sheet of every value (a text file's sheet is its file name).
+    sheet: str
+    #: The file's rows; the index is the row's position below the header (0 = line 2).
+    rows: pd.DataFrame
+
+
 @dataclass
 class WorkbookRead:
-    """Planned data sheets (or, for a long CSV, value cells) and pending findings of one file."""
+    """Planned data sheets, value cells or text rows, and pending findings of one file."""
 
     plans: list[SheetPlan] = field(default_factory=list)
     #: None for workbooks: an empty frame per file would cost more than reading the file.
     cells: pd.DataFrame | None = None
     findings: list = field(default_factory=list)
     economy: str | None = None
+    #: Rows of a text return left for its reader's batch pass (:class:`TextRows`).
+    text: TextRows | None = None
 
 
 def file_finding(code: str, source_file: str, **context: object) -> dict:
