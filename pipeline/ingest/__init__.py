@@ -13,7 +13,7 @@ date and hash come from :mod:`pipeline.ingest.rounds`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +130,7 @@ def _in_worker(
 def interpret_batch(
     plans: list,
     csv_cells: list[pd.DataFrame],
-    texts: list[TextRows] = (),
+    texts: Sequence[TextRows] = (),
     known: set[str] | None = None,
 ) -> tuple[list, list]:
     """Observations and findings of a batch of planned sheets, cells of text files and text
