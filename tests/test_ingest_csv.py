@@ -135,14 +135,79 @@ def test_rows_of_many_csv_files_keep_their_own_file_and_line(tmp_path: Path) -> 
     ]
 
 
-def test_a_meaningful_column_given_twice_is_a_finding(tmp_path: Path) -> None:
-    """Two ``value`` columns (names compared lower-cased): which one holds the value cannot
-    be told, so the file is one finding and the rest of the batch is read."""
+@pytest.mark.parametrize("names", ["Value,value", "value,value", "value, VALUE "])
+def test_a_meaningful_column_given_twice_is_a_finding(tmp_path: Path, names: str) -> None:
+    """Two ``value`` columns (names compared stripped and lower-cased, exact repeats too):
+    which one holds the value cannot be told, so the file is one finding and the rest of
+    the batch is read."""
     twice = tmp_path / "twice.csv"
-    twice.write_text("economy,year,indicator,Value,value\nKEN,2023,i112,5,6\n")
+    twice.write_text(f"economy,year,indicator,{names}\nKEN,2023,i112,5,6\n")
     fine = tmp_path / "fine.csv"
     fine.write_text("economy,year,indicator,value\nUGA,2023,i112,7\n")
     result = ingest_paths([twice, fine], tmp_path, known=KNOWN)
     bad = result.findings[result.findings["rule_id"] == "ING-BAD-CSV"]
     assert bad["source_file"].tolist() == ["twice.csv"]
     assert result.observations["economy"].tolist() == ["UGA"]
+
+
+def test_quoting_line_endings_and_bom_as_rfc_4180(tmp_path: Path) -> None:
+    """A BOM, CRLF and bare CR line endings, quoted commas, doubled quotes and a footnote
+    with a line break inside quotes: each value on its own row, the quoted line break one
+    row (so the next value's ``row N`` is its record, as a spreadsheet shows it)."""
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfeconomy,year,indicator,value,footnote\r\n"
+        b'KEN,2023,i112,"1,5","Census, ""final"""\r\n'
+        b'KEN,2023,i4213,7,"two\nlines"\r'
+        b"KEN,2022,i112,6,\n"
+    )
+    result = ingest_paths([path], tmp_path, known=KNOWN)
+    rows = result.observations.set_index(["indicator", "year"])
+    assert rows.loc[("i4213", 2023), ["cell", "footnote"]].tolist() == ["row 3", "two\nlines"]
+    assert rows.loc[("i112", 2022), "cell"] == "row 4"
+    assert rows.loc[("i112", 2023), "footnote"] == 'Census, "final"'
+    assert set(rows.index.get_level_values("indicator")) == {"i112", "i4213"}
+
+
+def test_a_row_with_more_fields_than_the_header_names_its_line(tmp_path: Path) -> None:
+    """Which column an extra field belongs to cannot be told: the file is one finding that
+    names the line, and the other files of the batch are read in full."""
+    bad = tmp_path / "extra.csv"
+    bad.write_text("economy,year,indicator,value\nKEN,2023,i112,5\n\nKEN,2023,i271,6,9\n")
+    fine = tmp_path / "fine.csv"
+    fine.write_text("economy,year,indicator,value\nUGA,2023,i112,7\nUGA,2022,i112,6\n")
+    result = ingest_paths([bad, fine], tmp_path, known=KNOWN)
+    assert result.findings[["rule_id", "source_file"]].values.tolist() == [
+        ["ING-BAD-CSV", "extra.csv"]
+    ]
+    assert "line 4 has 5 fields, the header 4" in result.findings["message"].iloc[0]
+    assert result.observations["economy"].tolist() == ["UGA", "UGA"]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", ",,\nKEN,2023,i112\n"])
+def test_a_csv_without_a_header_is_one_finding(tmp_path: Path, text: str) -> None:
+    (tmp_path / "empty.csv").write_text(text)
+    (tmp_path / "fine.csv").write_text("economy,year,indicator,value\nUGA,2023,i112,7\n")
+    result = ingest_folder(tmp_path, known=KNOWN)
+    assert result.findings[["rule_id", "source_file"]].values.tolist() == [
+        ["ING-BAD-CSV", "empty.csv"]
+    ]
+    assert result.observations["economy"].tolist() == ["UGA"]
+
+
+def test_a_header_only_csv_has_no_values_and_no_finding(tmp_path: Path) -> None:
+    (tmp_path / "head.csv").write_text("economy,year,indicator,value\n")
+    result = ingest_folder(tmp_path, known=KNOWN)
+    assert result.findings.empty and result.observations.empty
+
+
+def test_a_footnote_longer_than_the_csv_module_default_is_the_note_cap(tmp_path: Path) -> None:
+    """Python's CSV reader refuses fields over 131,072 characters by default; a long
+    footnote is the note cap's finding (the value kept, the note cut), never an unreadable
+    file."""
+    path = tmp_path / "long.csv"
+    path.write_text("economy,year,indicator,value,footnote\nKEN,2023,i112,5," + "x" * 200_000)
+    result = ingest_paths([path], tmp_path, known=KNOWN)
+    assert result.observations["value"].tolist() == [5.0]
+    assert "ING-BAD-CSV" not in set(result.findings["rule_id"])
+    assert len(result.observations["footnote"].iloc[0]) < 200_000

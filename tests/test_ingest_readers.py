@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.ingest import ingest_folder
-from pipeline.ingest.readers import READERS, choose
+from pipeline.ingest.readers import READERS, choose, in_batch
+from pipeline.ingest.safety import Limits
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "ingest"))
 import ingest_corpus
@@ -87,3 +88,37 @@ def test_mixed_batch_has_provenance_for_every_value(tmp_path: Path) -> None:
     assert ("notes.pdf", "ING-NOT-A-RETURN") in findings.index
     assert ("eurostat.csv", "ING-SCALED") in findings.index
     assert not pd.isna(obs.loc[("eurostat.csv", "row 4"), "value"])
+
+
+def test_only_small_files_that_only_linear_readers_take_are_read_in_the_batch(
+    tmp_path: Path,
+) -> None:
+    """The batch reads a small CSV itself (the standard library's CSV reader is linear in
+    the bytes); a CSV over ``text_in_batch_bytes``, any workbook however small, and a path
+    it cannot stat go to the worker, which bounds the native libraries."""
+    small = tmp_path / "small.CSV"
+    small.write_text("economy,year,indicator,value\nKEN,2023,i112,5\n")
+    workbook = tmp_path / "tiny.xlsx"
+    workbook.write_bytes(b"PK")
+    limits = Limits(text_in_batch_bytes=small.stat().st_size)
+    assert in_batch(small, limits)
+    assert not in_batch(small, Limits(text_in_batch_bytes=small.stat().st_size - 1))
+    assert not in_batch(workbook, limits)
+    assert not in_batch(tmp_path / "gone.csv", limits)
+    assert {reader.name for reader in READERS if reader.linear} == {
+        "long-csv",
+        "sdmx-csv",
+        "datahub-csv",
+    }
+
+
+def test_a_zip_named_csv_read_in_the_batch_is_one_finding(tmp_path: Path) -> None:
+    """A workbook renamed ``.csv`` is read by the CSV readers only (the suffix decides who
+    may read it), so reading it in the batch process is as safe as any CSV: one finding."""
+    (tmp_path / "fine.csv").write_text("economy,year,indicator,value\nKEN,2023,i112,5\n")
+    (tmp_path / "book.csv").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    result = ingest_folder(tmp_path)
+    assert result.findings[["rule_id", "source_file"]].values.tolist() == [
+        ["ING-BAD-CSV", "book.csv"]
+    ]
+    assert set(result.observations["source_file"]) == {"fine.csv"}

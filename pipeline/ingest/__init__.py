@@ -26,7 +26,7 @@ from pipeline.ingest.duplicates import resolve_duplicates
 from pipeline.ingest.frame import conform
 from pipeline.ingest.notes import cap_notes
 from pipeline.ingest.pending import realise
-from pipeline.ingest.readers import finish_texts, read_any
+from pipeline.ingest.readers import finish_texts, in_batch, read_any
 from pipeline.ingest.rounds import Rounds, header_round
 from pipeline.ingest.safety import LIMITS
 from pipeline.ingest.valuecells import value_cells
@@ -109,8 +109,8 @@ def _read_vetted(
 ) -> WorkbookRead:
     if problem is not None:
         return WorkbookRead(findings=[*name_findings, problem])
-    if worker is None:
-        read = read_any(path, source_file, known)
+    if worker is None or in_batch(path, worker.limits):
+        read = read_any(path, source_file, known, worker.limits if worker else LIMITS)
     else:
         read = _in_worker(worker, path, source_file, known)
     read.findings[:0] = name_findings
@@ -239,9 +239,9 @@ def _read_all(
         if read.cells is not None and not read.cells.empty:
             cells.append(read.cells)
             size += len(read.cells)
-        if read.text is not None and not read.text.rows.empty:
+        if read.text is not None and read.text.length:
             texts.append(read.text)
-            size += len(read.text.rows)
+            size += read.text.length
         size += sum(len(plan.body) * max(map(len, plan.body), default=0) for plan in mine)
         if size >= CHUNK_CELLS:
             made, found = interpret_batch(plans, cells, texts, known)

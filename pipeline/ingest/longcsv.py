@@ -17,8 +17,8 @@ value is the file name and its cell is ``row N``, N the line number in the file 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -55,55 +55,77 @@ def header_names(head: bytes, lower: bool = True) -> list[str]:
     return [name.lower() for name in names] if lower else names
 
 
-def load_csv(
+def parse_csv(
     path: Path, source_file: str, limits: Limits, lower: bool = True
-) -> pd.DataFrame | WorkbookRead:
-    """Every field as text (column names lower-cased), or the finding why not."""
+) -> tuple[list[str], list[tuple[str, ...]]] | WorkbookRead:
+    """The header's names (stripped; lower-cased if asked) and each column's fields, every
+    field text, or the finding why the file cannot be read.
+
+    Python's own CSV reader (RFC 4180 quoting, any line ending) rather than pandas': a
+    return holds a few dozen rows, and pandas' fixed cost per file is about twenty times
+    that of reading them. The columns come transposed in C (``zip_longest``), a short row
+    (a blank line included) padded with empty text, so position ``i`` of every column is
+    line ``i + 2`` of the file (fields with line breaks inside quotes count as one row).
+    """
     size = path.stat().st_size
     if size > limits.file_bytes:
         return WorkbookRead(
             findings=[file_finding("ING-TOO-LARGE", source_file, detail=f"file of {size} bytes")]
         )
+    if csv.field_size_limit() < limits.file_bytes:  # one long note is the note cap's finding
+        csv.field_size_limit(limits.file_bytes)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                skip_blank_lines=False,
-                index_col=False,  # a row with an extra field must not become the index
-            )
-    except (
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-        pd.errors.ParserWarning,
-    ) as error:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except (UnicodeDecodeError, csv.Error) as error:
         detail = f"unreadable CSV ({type(error).__name__}: {error})"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
-    names = [str(column).strip() for column in frame.columns]
-    frame.columns = [name.lower() for name in names] if lower else names
+    names = [name.strip() for name in rows[0]] if rows else []
+    if not any(names):
+        detail = "unreadable CSV (no header row on line 1)"
+        return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
+    body = rows[1:]
+    widest = max(map(len, body), default=0)
+    if widest > len(names):
+        line = next(i for i, row in enumerate(body) if len(row) == widest) + 2
+        detail = f"unreadable CSV (line {line} has {widest} fields, the header {len(names)})"
+        return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
+    columns = list(itertools.zip_longest(*body, fillvalue=""))
+    columns += [("",) * len(body)] * (len(names) - len(columns))
+    return [name.lower() for name in names] if lower else names, columns
+
+
+def load_csv(
+    path: Path, source_file: str, limits: Limits, lower: bool = True
+) -> pd.DataFrame | WorkbookRead:
+    """Every field as text, one column per header name, or the finding why not."""
+    parsed = parse_csv(path, source_file, limits, lower)
+    if isinstance(parsed, WorkbookRead):
+        return parsed
+    names, columns = parsed
+    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0])))
+    frame.columns = names
     return frame
 
 
-def _load(path: Path, source_file: str, limits: Limits) -> pd.DataFrame | WorkbookRead:
-    frame = load_csv(path, source_file, limits)
-    if isinstance(frame, WorkbookRead):
-        return frame
-    missing = [column for column in REQUIRED if column not in frame.columns]
-    if not {"indicator", "value"} & set(frame.columns):
+def _columns(path: Path, source_file: str, limits: Limits) -> dict[str, tuple] | WorkbookRead:
+    """The fields of each meaningful column of a long CSV, or the finding why not."""
+    parsed = parse_csv(path, source_file, limits)
+    if isinstance(parsed, WorkbookRead):
+        return parsed
+    names, columns = parsed
+    missing = [column for column in REQUIRED if column not in names]
+    if not {"indicator", "value"} & set(names):
         detail = "no indicator or value column"
         return WorkbookRead(findings=[file_finding("ING-NOT-A-RETURN", source_file, detail=detail)])
     if missing:
         detail = f"missing required column(s) {', '.join(missing)}"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
-    twice = sorted({name for name in frame.columns[frame.columns.duplicated()] if name in COLUMNS})
+    twice = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
     if twice:
         detail = f"column(s) {', '.join(twice)} given twice"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
-    return frame
+    return {name: fields for name, fields in zip(names, columns, strict=True) if name in COLUMNS}
 
 
 def text_cells(
@@ -169,42 +191,53 @@ def checked_rows(cells: pd.DataFrame, year: pd.Series, known: set[str] | None) -
 def read_long_csv(
     path: Path, source_file: str, known: set[str] | None = None, limits: Limits = LIMITS
 ) -> WorkbookRead:
-    """The rows of one long CSV return that hold a value, for :func:`finish` (or the
-    finding why the file cannot be read)."""
-    frame = _load(path, source_file, limits)
-    if isinstance(frame, WorkbookRead):
-        return frame
-    frame = frame[~is_blank(frame["value"])]
-    rows = frame[[name for name in COLUMNS if name in frame.columns]]
-    return WorkbookRead(text=TextRows("long-csv", source_file, path.name, rows))
+    """The fields of one long CSV return, for :func:`finish` (or the finding why the file
+    cannot be read)."""
+    columns = _columns(path, source_file, limits)
+    if isinstance(columns, WorkbookRead):
+        return columns
+    return WorkbookRead(text=TextRows("long-csv", source_file, path.name, columns))
 
 
 def finish(texts: list[TextRows], known: set[str] | None) -> WorkbookRead:
-    """Value cells and findings of the rows of many long CSV files, in one vectorised pass."""
-    frames = [text.rows for text in texts]
-    lengths = [len(rows) for rows in frames]
+    """Value cells and findings of the rows of many long CSV files, in one vectorised pass
+    (rows without a value are dropped here, for all files at once)."""
+    lengths = [text.length for text in texts]
     # an optional column a file does not have is empty text, as in the file itself
-    frame = pd.concat(frames, ignore_index=True)
-    frame = frame.reindex(columns=list(COLUMNS), fill_value="").fillna("")
-    lines = np.concatenate([rows.index.to_numpy() for rows in frames]) + 2
+    frame = pd.DataFrame(
+        {
+            name: list(
+                itertools.chain.from_iterable(
+                    text.columns.get(name) or ("",) * text.length for text in texts
+                )
+            )
+            for name in COLUMNS
+        },
+        dtype=object,
+    )
+    lines = np.arange(len(frame)) - np.repeat(np.cumsum([0, *lengths[:-1]]), lengths) + 2
 
     def each_row(values: list[str]) -> np.ndarray:
         return np.repeat(np.array(values, dtype=object), lengths)
 
+    source_file = each_row([text.source_file for text in texts])
+    sheet = each_row([text.sheet for text in texts])
+    kept = ~is_blank(frame["value"]).to_numpy()
+    frame = frame[kept].reset_index(drop=True)
     status = _flag(frame["estimate"], "E", "estimate") + _flag(
         frame["break_in_series"], "B", "break_in_series"
     )
     cells = text_cells(
         frame,
         frame["year"],
-        lines,
+        lines[kept],
         economy=frame["economy"].str.strip().str.upper(),
         raw=frame["value"],
         indicator_raw=frame["indicator"].str.strip(),
         **{name: frame[name] for name in DIMENSION_NAMES},
         note=frame["footnote"].str.strip(),
         status_raw=status,
-        source_file=each_row([text.source_file for text in texts]),
-        sheet=each_row([text.sheet for text in texts]),
+        source_file=source_file[kept],
+        sheet=sheet[kept],
     )
     return checked_rows(cells, frame["year"], known)

@@ -35,6 +35,9 @@ class Reader:
     read: Callable[..., WorkbookRead]
     #: Cells and findings of the text rows of many files (readers that return TextRows).
     finish: Callable[[list[TextRows], set[str] | None], WorkbookRead] | None = None
+    #: Reads with Python's standard library only, in time and memory linear in the file's
+    #: size: a small file may be read in the batch process (see :func:`in_batch`).
+    linear: bool = False
 
 
 def _any(head: bytes) -> bool:
@@ -43,11 +46,34 @@ def _any(head: bytes) -> bool:
 
 READERS: tuple[Reader, ...] = (
     Reader("questionnaire", (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"), _any, read_workbook),
-    Reader("sdmx-csv", (".csv",), sdmx_csv.accepts, sdmx_csv.read_sdmx_csv),
-    Reader("datahub-csv", (".csv",), datahub_csv.accepts, datahub_csv.read_datahub_csv),
-    Reader("long-csv", (".csv",), _any, longcsv.read_long_csv, longcsv.finish),
+    Reader("sdmx-csv", (".csv",), sdmx_csv.accepts, sdmx_csv.read_sdmx_csv, linear=True),
+    Reader(
+        "datahub-csv", (".csv",), datahub_csv.accepts, datahub_csv.read_datahub_csv, linear=True
+    ),
+    Reader("long-csv", (".csv",), _any, longcsv.read_long_csv, longcsv.finish, linear=True),
 )
 SUFFIXES = tuple(sorted({suffix for reader in READERS for suffix in reader.suffixes}))
+#: Suffixes that only linear readers take, whatever the content turns out to be.
+LINEAR_SUFFIXES = frozenset(SUFFIXES) - {
+    suffix for reader in READERS if not reader.linear for suffix in reader.suffixes
+}
+
+
+def in_batch(path: Path, limits: Limits = LIMITS) -> bool:
+    """Whether the batch process may read the file itself rather than its worker.
+
+    The worker exists for the native libraries a workbook goes through (zip, libxml2,
+    calamine), where an unforeseen fault could loop, abort or allocate without bound. A
+    file that only linear readers can take, up to ``text_in_batch_bytes``, is bounded by
+    construction; reading it in the batch saves the worker's cost per file, which for a
+    long CSV of a few dozen rows is larger than reading it.
+    """
+    if path.suffix.lower() not in LINEAR_SUFFIXES:
+        return False
+    try:
+        return path.stat().st_size <= limits.text_in_batch_bytes
+    except OSError:  # the worker's read reports it
+        return False
 
 
 def choose(path: Path, head: bytes) -> Reader | None:

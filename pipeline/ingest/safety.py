@@ -50,6 +50,7 @@ class Limits:
     sheet_cells: int = 400_000
     sheet_area: int = 2_000_000
     note_chars: int = 2_000
+    text_in_batch_bytes: int = 1_000_000
     report_xml_bytes: int = 5_000_000
 
 
@@ -69,6 +70,7 @@ BUDGET_FIELDS = {
     "sheet.cells": "sheet_cells",
     "sheet.area": "sheet_area",
     "text.note_chars": "note_chars",
+    "text.in_batch_bytes": "text_in_batch_bytes",
     "report.copy_xml_bytes": "report_xml_bytes",
 }
 

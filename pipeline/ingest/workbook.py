@@ -32,7 +32,8 @@ class TextRows:
 
     A long CSV holds a few dozen values; turning them into interpreter-frame rows file by
     file costs about ten times reading them (pandas' fixed cost per operation), so the
-    reader hands them on as read and its ``finish`` function interprets all files at once.
+    reader hands on the fields as read, in plain tuples, and its ``finish`` function
+    interprets all files at once.
     """
 
     #: Name of the registered reader whose ``finish`` interprets the rows.
@@ -40,8 +41,14 @@ class TextRows:
     source_file: str
     #: The sheet of every value (a text file's sheet is its file name).
     sheet: str
-    #: The file's rows; the index is the row's position below the header (0 = line 2).
-    rows: pd.DataFrame
+    #: The fields of each column the reader keeps, by column name; position ``i`` of every
+    #: column is the row ``i`` below the header (0 = line 2), every column of one length.
+    columns: dict[str, tuple[str, ...]]
+
+    @property
+    def length(self) -> int:
+        """Rows in the file below the header."""
+        return len(next(iter(self.columns.values()), ()))
 
 
 @dataclass
