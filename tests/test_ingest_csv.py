@@ -211,3 +211,15 @@ def test_a_footnote_longer_than_the_csv_module_default_is_the_note_cap(tmp_path:
     assert result.observations["value"].tolist() == [5.0]
     assert "ING-BAD-CSV" not in set(result.findings["rule_id"])
     assert len(result.observations["footnote"].iloc[0]) < 200_000
+
+
+@pytest.mark.parametrize("line", ['KEN,2023,i271,"12\nKEN,2023,i112,5\n', 'KEN,2023,i271,"12"3\n'])
+def test_broken_quoting_makes_the_file_unreadable(tmp_path: Path, line: str) -> None:
+    """A quote left open would swallow the rest of the file into one value, and text after
+    a closing quote says the quoting is not what the writer meant: the file is one finding,
+    never a value read from the wrong fields."""
+    path = tmp_path / "quote.csv"
+    path.write_text("economy,year,indicator,value\nKEN,2022,i112,4\n" + line)
+    result = ingest_paths([path], tmp_path, known=KNOWN)
+    assert result.findings["rule_id"].tolist() == ["ING-BAD-CSV"]
+    assert result.observations.empty

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import operator
 import re
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 from pipeline.ingest.pending import pending
 from pipeline.ingest.safety import LIMITS, Limits
-from pipeline.ingest.sheet import as_year, is_blank
+from pipeline.ingest.sheet import as_year
 from pipeline.ingest.workbook import TextRows, WorkbookRead, file_finding
 from pipeline.observations import DIMENSION_NAMES
 
@@ -57,15 +58,19 @@ def header_names(head: bytes, lower: bool = True) -> list[str]:
 
 def parse_csv(
     path: Path, source_file: str, limits: Limits, lower: bool = True
-) -> tuple[list[str], list[tuple[str, ...]]] | WorkbookRead:
-    """The header's names (stripped; lower-cased if asked) and each column's fields, every
-    field text, or the finding why the file cannot be read.
+) -> tuple[list[str], list[tuple[str, ...]], np.ndarray] | WorkbookRead:
+    """The header's names (stripped; lower-cased if asked), each column's fields (every
+    field text) and each row's position below the header, or the finding why the file
+    cannot be read.
 
-    Python's own CSV reader (RFC 4180 quoting, any line ending) rather than pandas': a
-    return holds a few dozen rows, and pandas' fixed cost per file is about twenty times
-    that of reading them. The columns come transposed in C (``zip_longest``), a short row
-    (a blank line included) padded with empty text, so position ``i`` of every column is
-    line ``i + 2`` of the file (fields with line breaks inside quotes count as one row).
+    Python's own CSV reader (RFC 4180 quoting, any line ending; strict, so a quote left
+    open, which would swallow the rest of the file into one field, or text right after a
+    closing quote makes the file unreadable) rather than pandas': a return holds a few
+    dozen rows, and pandas' fixed cost per file is about twenty times that of reading them.
+    Blank lines are left out as they are read, so memory follows
+    the rows that hold fields (positions kept: position ``i`` is line ``i + 2`` of the
+    file, a field with line breaks inside quotes counting as one row), and the columns come
+    transposed in C (``zip_longest``), a short row padded with empty text.
     """
     size = path.stat().st_size
     if size > limits.file_bytes:
@@ -76,23 +81,27 @@ def parse_csv(
         csv.field_size_limit(limits.file_bytes)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, [])
+            # a blank line is an empty row: left out as it is read (in C), its position kept
+            rows = list(filter(operator.itemgetter(1), enumerate(reader)))
     except (UnicodeDecodeError, csv.Error) as error:
         detail = f"unreadable CSV ({type(error).__name__}: {error})"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
-    names = [name.strip() for name in rows[0]] if rows else []
+    names = [name.strip() for name in header]
     if not any(names):
         detail = "unreadable CSV (no header row on line 1)"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
-    body = rows[1:]
+    positions = np.fromiter(map(operator.itemgetter(0), rows), dtype=np.int64, count=len(rows))
+    body = list(map(operator.itemgetter(1), rows))
     widest = max(map(len, body), default=0)
     if widest > len(names):
-        line = next(i for i, row in enumerate(body) if len(row) == widest) + 2
+        line = next(i for i, row in zip(positions, body, strict=True) if len(row) == widest) + 2
         detail = f"unreadable CSV (line {line} has {widest} fields, the header {len(names)})"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
     columns = list(itertools.zip_longest(*body, fillvalue=""))
     columns += [("",) * len(body)] * (len(names) - len(columns))
-    return [name.lower() for name in names] if lower else names, columns
+    return [name.lower() for name in names] if lower else names, columns, positions
 
 
 def load_csv(
@@ -102,18 +111,21 @@ def load_csv(
     parsed = parse_csv(path, source_file, limits, lower)
     if isinstance(parsed, WorkbookRead):
         return parsed
-    names, columns = parsed
-    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0])))
+    names, columns, positions = parsed
+    frame = pd.DataFrame(dict(enumerate(columns)), index=positions)
     frame.columns = names
     return frame
 
 
-def _columns(path: Path, source_file: str, limits: Limits) -> dict[str, tuple] | WorkbookRead:
-    """The fields of each meaningful column of a long CSV, or the finding why not."""
+def _columns(
+    path: Path, source_file: str, limits: Limits
+) -> tuple[dict[str, tuple], np.ndarray] | WorkbookRead:
+    """The fields of each meaningful column of a long CSV and the rows' positions, or the
+    finding why not."""
     parsed = parse_csv(path, source_file, limits)
     if isinstance(parsed, WorkbookRead):
         return parsed
-    names, columns = parsed
+    names, columns, positions = parsed
     missing = [column for column in REQUIRED if column not in names]
     if not {"indicator", "value"} & set(names):
         detail = "no indicator or value column"
@@ -125,7 +137,8 @@ def _columns(path: Path, source_file: str, limits: Limits) -> dict[str, tuple] |
     if twice:
         detail = f"column(s) {', '.join(twice)} given twice"
         return WorkbookRead(findings=[file_finding("ING-BAD-CSV", source_file, detail=detail)])
-    return {name: fields for name, fields in zip(names, columns, strict=True) if name in COLUMNS}
+    meaningful = zip(names, columns, strict=True)
+    return {name: fields for name, fields in meaningful if name in COLUMNS}, positions
 
 
 def text_cells(
@@ -191,53 +204,53 @@ def checked_rows(cells: pd.DataFrame, year: pd.Series, known: set[str] | None) -
 def read_long_csv(
     path: Path, source_file: str, known: set[str] | None = None, limits: Limits = LIMITS
 ) -> WorkbookRead:
-    """The fields of one long CSV return, for :func:`finish` (or the finding why the file
-    cannot be read)."""
-    columns = _columns(path, source_file, limits)
-    if isinstance(columns, WorkbookRead):
-        return columns
-    return WorkbookRead(text=TextRows("long-csv", source_file, path.name, columns))
+    """The rows of one long CSV return that hold a value, as read, for :func:`finish` (or
+    the finding why the file cannot be read).
+
+    Rows without a value are dropped here, so what is handed on (from the worker process,
+    for a large file) is proportional to the values, not to the blank lines.
+    """
+    parsed = _columns(path, source_file, limits)
+    if isinstance(parsed, WorkbookRead):
+        return parsed
+    columns, positions = parsed
+    stripped = np.array(list(map(str.strip, columns["value"])), dtype=object)
+    valued = np.flatnonzero(stripped != "")
+    kept = {name: np.array(fields, dtype=object)[valued] for name, fields in columns.items()}
+    return WorkbookRead(text=TextRows("long-csv", source_file, path.name, kept, positions[valued]))
 
 
 def finish(texts: list[TextRows], known: set[str] | None) -> WorkbookRead:
-    """Value cells and findings of the rows of many long CSV files, in one vectorised pass
-    (rows without a value are dropped here, for all files at once)."""
+    """Value cells and findings of the rows of many long CSV files, in one vectorised pass."""
     lengths = [text.length for text in texts]
     # an optional column a file does not have is empty text, as in the file itself
     frame = pd.DataFrame(
         {
-            name: list(
-                itertools.chain.from_iterable(
-                    text.columns.get(name) or ("",) * text.length for text in texts
-                )
+            name: np.concatenate(
+                [text.columns.get(name, np.full(text.length, "", dtype=object)) for text in texts]
             )
             for name in COLUMNS
-        },
-        dtype=object,
+        }
     )
-    lines = np.arange(len(frame)) - np.repeat(np.cumsum([0, *lengths[:-1]]), lengths) + 2
+    lines = np.concatenate([text.positions for text in texts]) + 2
 
     def each_row(values: list[str]) -> np.ndarray:
         return np.repeat(np.array(values, dtype=object), lengths)
 
-    source_file = each_row([text.source_file for text in texts])
-    sheet = each_row([text.sheet for text in texts])
-    kept = ~is_blank(frame["value"]).to_numpy()
-    frame = frame[kept].reset_index(drop=True)
     status = _flag(frame["estimate"], "E", "estimate") + _flag(
         frame["break_in_series"], "B", "break_in_series"
     )
     cells = text_cells(
         frame,
         frame["year"],
-        lines[kept],
+        lines,
         economy=frame["economy"].str.strip().str.upper(),
         raw=frame["value"],
         indicator_raw=frame["indicator"].str.strip(),
         **{name: frame[name] for name in DIMENSION_NAMES},
         note=frame["footnote"].str.strip(),
         status_raw=status,
-        source_file=source_file[kept],
-        sheet=sheet[kept],
+        source_file=each_row([text.source_file for text in texts]),
+        sheet=each_row([text.sheet for text in texts]),
     )
     return checked_rows(cells, frame["year"], known)

@@ -94,26 +94,48 @@ class Rounds:
                 )
         self.closed = {r.id: r.closed for r in self.by_folder.values()}
         self.files: list[dict] = []
+        #: Each folder of a return as given → its resolved path and its round folder.
+        self._folders: dict[Path, tuple[Path, tuple[Path, Round] | None]] = {}
+
+    def _round_above(self, folder: Path) -> tuple[Path, Round] | None:
+        """The nearest round folder at or above a resolved folder, up to the raw folder."""
+        for candidate in (folder, *folder.parents):
+            if candidate in self.by_folder:
+                return candidate, self.by_folder[candidate]
+            if candidate == self.root:
+                return None
+        return None
+
+    def _place(self, path: Path) -> tuple[Path, tuple[Path, Round] | None]:
+        """The resolved path of a return and its round folder. Resolving costs a system
+        call per path component, so each folder is resolved once (a symlinked file, which
+        may lead elsewhere, on its own)."""
+        path = Path(path)
+        if path.is_symlink():
+            resolved = path.resolve()
+            return resolved, self._round_above(resolved.parent)
+        if path.parent not in self._folders:
+            folder = path.parent.resolve()
+            self._folders[path.parent] = folder, self._round_above(folder)
+        folder, found = self._folders[path.parent]
+        return folder / path.name, found
 
     def folder_round(self, path: Path) -> Round | None:
         """The round of the nearest round folder above ``path``, up to the raw folder."""
         if not self.by_folder:  # no round folder: nothing to resolve the path for
             return None
-        for folder in Path(path).resolve().parents:
-            if folder in self.by_folder:
-                return self.by_folder[folder]
-            if folder == self.root:
-                return None
-        return None
+        found = self._place(path)[1]
+        return None if found is None else found[1]
 
     def record(self, path: Path, source_file: str, header_round: object = None) -> list[dict]:
         """Note the vintage of one return; findings when its header disagrees with its folder."""
         declared = "" if header_round is None else str(header_round).strip()
         declared = declared.removesuffix(".0")  # a round typed as a number: 2025.0
-        found = self.folder_round(path)
+        resolved, placed = self._place(path) if self.by_folder else (None, None)
         findings = []
-        if found is not None:
-            relative = Path(path).resolve().relative_to(found.folder.resolve()).as_posix()
+        if resolved is not None and placed is not None:
+            folder, found = placed
+            relative = resolved.relative_to(folder).as_posix()
             round_id, submitted = found.id, found.submitted.get(relative, found.closed)
             if declared and declared != found.id:
                 findings.append(

@@ -50,7 +50,7 @@ class Limits:
     sheet_cells: int = 400_000
     sheet_area: int = 2_000_000
     note_chars: int = 2_000
-    text_in_batch_bytes: int = 1_000_000
+    text_in_batch_bytes: int = 262_144
     report_xml_bytes: int = 5_000_000
 
 

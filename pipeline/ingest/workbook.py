@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.ingest import layout
@@ -32,7 +33,7 @@ class TextRows:
 
     A long CSV holds a few dozen values; turning them into interpreter-frame rows file by
     file costs about ten times reading them (pandas' fixed cost per operation), so the
-    reader hands on the fields as read, in plain tuples, and its ``finish`` function
+    reader hands on the fields as read, in plain arrays, and its ``finish`` function
     interprets all files at once.
     """
 
@@ -41,14 +42,16 @@ class TextRows:
     source_file: str
     #: The sheet of every value (a text file's sheet is its file name).
     sheet: str
-    #: The fields of each column the reader keeps, by column name; position ``i`` of every
-    #: column is the row ``i`` below the header (0 = line 2), every column of one length.
-    columns: dict[str, tuple[str, ...]]
+    #: The fields of each column the reader keeps, by column name (object arrays of text),
+    #: one entry per row handed on.
+    columns: dict[str, np.ndarray]
+    #: Each row's position below the header in its file (0 = line 2).
+    positions: np.ndarray
 
     @property
     def length(self) -> int:
-        """Rows in the file below the header."""
-        return len(next(iter(self.columns.values()), ()))
+        """Rows handed on."""
+        return len(self.positions)
 
 
 @dataclass

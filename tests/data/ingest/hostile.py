@@ -16,6 +16,8 @@ from pathlib import Path
 import ingest_corpus
 from openpyxl.utils import get_column_letter
 
+from pipeline.ingest.safety import LIMITS
+
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9_]*)(?=[\s/>])")
 
@@ -136,6 +138,38 @@ def nul_csv(folder: Path) -> Path:
         b"economy,year,indicator,value,footnote\n"
         b'UGA,2023,i271,12\x0034,"=HYPERLINK(""http://example.invalid"",""click"")"\n'
     )
+    return path
+
+
+def blank_lines_csv(folder: Path) -> Path:
+    """A long CSV just under the size read in the batch process: a header, then blank
+    lines (the most rows that many bytes can hold)."""
+    path = folder / "UGA_blank.csv"
+    header = b"economy,year,indicator,value\n"
+    path.write_bytes(header + b"\n" * (LIMITS.text_in_batch_bytes - len(header)))
+    return path
+
+
+def blank_lines_then_value_csv(folder: Path) -> Path:
+    """A long CSV of 4 MB read by the worker (over the in-batch size): four million blank
+    lines, then one value — only the value travels back to the batch."""
+    path = folder / "UGA_gap.csv"
+    path.write_bytes(b"economy,year,indicator,value\n" + b"\n" * 4_000_000 + b"UGA,2023,i271,5\n")
+    return path
+
+
+def wide_row_csv(folder: Path) -> Path:
+    """A long CSV whose second line holds 500,000 fields."""
+    path = folder / "UGA_wide.csv"
+    path.write_bytes(b"economy,year,indicator,value\n" + b"," * 500_000 + b"\n")
+    return path
+
+
+def open_quote_csv(folder: Path) -> Path:
+    """A long CSV whose value opens a quote it never closes (the rest of the file would be
+    that one field)."""
+    path = folder / "UGA_quote.csv"
+    path.write_bytes(b'economy,year,indicator,value\nUGA,2023,i271,"12\nUGA,2023,i112,5\n')
     return path
 
 
