@@ -33,8 +33,8 @@ from pipeline.findings import EXIT_OK, EXIT_USAGE
 from pipeline.index.methodology import MethodologyError
 from pipeline.paths import PROCESSED
 from pipeline.progress import say
-from pipeline.store import write_table
-from pipeline.withheld import publishable
+from pipeline.store import read_table, write_table
+from pipeline.withheld import Publishable, drop_left_out, publishable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -90,6 +90,14 @@ def next_round(observations: pd.DataFrame, cascades: list) -> pd.DataFrame:
     return summary.assign(horizon="all", test="next round (vintages)")
 
 
+def _history(processed: Path, usable: Publishable) -> pd.DataFrame:
+    """Every vintage of the ingested observations but the withheld ones, for the next-round
+    test: what was known when a round closed includes values a later round replaced (now
+    superseded, current then), which :func:`publishable` has collapsed to the latest."""
+    ingested = read_table(Path(processed) / "ingest", "observations")
+    return drop_left_out(ingested, usable.withheld())
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``ictstats estimate``; 2 when a cascade file is broken."""
     try:
@@ -98,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"ictstats estimate: {error}", file=sys.stderr)
         return EXIT_USAGE
     usable = publishable(args.processed)
-    observations = usable.observations
-    result = run_all(vintage.known(observations), cascades)
-    backtest = pd.concat([result.backtest, next_round(observations, cascades)], ignore_index=True)
+    result = run_all(vintage.known(usable.observations), cascades)
+    history = _history(args.processed, usable)
+    backtest = pd.concat([result.backtest, next_round(history, cascades)], ignore_index=True)
     out = args.processed / "estimate"
     write_table(result.estimates, out, "estimates")
     write_table(backtest, out, "backtest")
