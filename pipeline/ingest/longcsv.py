@@ -223,12 +223,12 @@ def read_long_csv(
 def finish(texts: list[TextRows], known: set[str] | None) -> WorkbookRead:
     """Value cells and findings of the rows of many long CSV files, in one vectorised pass."""
     lengths = [text.length for text in texts]
-    # an optional column a file does not have is empty text, as in the file itself
+    # an optional column a file does not have is empty text, as in the file itself (views
+    # of one array of empty texts: most files lack most optional columns)
+    empty = np.full(max(lengths, default=0), "", dtype=object)
     frame = pd.DataFrame(
         {
-            name: np.concatenate(
-                [text.columns.get(name, np.full(text.length, "", dtype=object)) for text in texts]
-            )
+            name: np.concatenate([text.columns.get(name, empty[: text.length]) for text in texts])
             for name in COLUMNS
         }
     )
