@@ -19,6 +19,7 @@ from pipeline.derive import with_derived
 from pipeline.estimate import scales as estimate_scales
 from pipeline.estimate.scales import Z90
 from pipeline.index import aggregate, normalise, treat, tree
+from pipeline.index.impute import LATEST_MAX_YEARS
 from pipeline.index.methodology import Methodology, load
 from pipeline.index.notes import NOTE_COLUMNS, notes_table
 from pipeline.index.panel import build_panel, official_counts, to_array
@@ -290,9 +291,12 @@ def _percentile(values: np.ndarray, q: float) -> np.ndarray:
 
 
 def _lookback(methodology: Methodology) -> int:
-    """Years before the first computed year that imputation may draw on (``max_years``)."""
+    """Years before the first computed year that imputation may draw on: the ``max_years``
+    of each ``latest`` step (its default when the step leaves it out)."""
     steps = [step for chain in methodology.indicators["imputation"] for step in chain]
-    return max((int(step.get("max_years", 0)) for step in steps), default=0)
+    reach = [int(step.get("max_years", LATEST_MAX_YEARS)) for step in steps
+             if step["method"] == "latest"]  # fmt: skip
+    return max(reach, default=0)
 
 
 def _year_span(rows: pd.DataFrame) -> list[int]:

@@ -27,6 +27,9 @@ Imputer = Callable[[pd.DataFrame, pd.DataFrame | None, Mapping[str, object]], pd
 
 PANEL_KEY = ["economy", "indicator", "year"]
 
+#: Years ``latest`` carries a value forward when its step does not set ``max_years``.
+LATEST_MAX_YEARS = 1
+
 
 def _wide(panel: pd.DataFrame, column: str) -> pd.DataFrame:
     """economy × indicator rows, one column per year."""
@@ -67,7 +70,7 @@ def latest(
     Box 2 (IDI 2024 report, Annex 1): "the t−2 value, official or ITU estimate; the official
     t−3 value (‡) only when t−2 is missing"; an estimate is never lagged.
     """
-    limit = int(params.get("max_years", 1))
+    limit = int(params.get("max_years", LATEST_MAX_YEARS))
     values = _calendar(_wide(panel, "value"))
     if params.get("official_only") and "estimate" in panel:
         estimate = _calendar(_wide(panel, "estimate")).fillna(False).astype(bool)
