@@ -17,6 +17,7 @@ value is the file name and its cell is ``row N``, N the line number in the file 
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import operator
 import re
@@ -50,9 +51,11 @@ def _flag(text: pd.Series, letter: str, column: str) -> pd.Series:
 
 
 def header_names(head: bytes, lower: bool = True) -> list[str]:
-    """Column names of a CSV from its first bytes (for the reader registry)."""
-    line = head.decode("utf-8-sig", "replace").splitlines()[:1]
-    names = [name.strip() for name in next(csv.reader(line), [])]
+    """Column names of a CSV from its first bytes (for the reader registry): the first
+    record as :func:`parse_csv` reads it, so a quoted name with a line break inside is one
+    name, as in the file, not the end of the header."""
+    text = io.StringIO(head.decode("utf-8-sig", "replace"), newline="")
+    names = [name.strip() for name in next(csv.reader(text), [])]
     return [name.lower() for name in names] if lower else names
 
 
