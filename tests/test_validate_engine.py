@@ -146,32 +146,6 @@ def test_read_previous_accepts_parquet_folder_and_csv(tmp_path) -> None:
     assert found.loc[found["rule_id"] == "REV-REVISED", "expected"].tolist() == ["1000000"]
 
 
-def test_report_findings_are_capped_per_rule_with_a_count_of_the_rest() -> None:
-    from pipeline.validate.report import capped
-
-    rows = [
-        {
-            "severity": "warning",
-            "rule_id": "YOY-SUBS",
-            "indicator": "i271",
-            "year": y,
-            "message": f"m{y}",
-        }
-        for y in range(2000, 2010)
-    ] + [
-        {
-            "severity": "error",
-            "rule_id": "SCALE-SUBS",
-            "indicator": "i271",
-            "year": 2024,
-            "message": "e",
-        }
-    ]
-    out = capped(pd.DataFrame(rows), cap=3)
-    assert out["rule_id"].tolist() == ["SCALE-SUBS"] + ["YOY-SUBS"] * 4
-    assert out["message"].iloc[-1] == "+7 …"
-
-
 def test_previous_vintage_row_without_year_is_skipped_not_a_crash() -> None:
     """A blank year in an earlier vintage (e.g. a DataHub export's note row) is no revision."""
     previous = pd.DataFrame(

@@ -240,6 +240,16 @@ def test_findings_sheet_response_drop_down_covers_each_row_of_the_response_colum
     assert check.formula1 == '"confirm with explanation,will correct,other"'
 
 
+def test_every_open_finding_of_a_rule_gets_its_own_row_and_response_cell() -> None:
+    """No cap per rule: each finding needs its own answer, so sixty findings of one rule are
+    sixty rows, each with its own identifier and a response cell under the drop-down."""
+    rows = [{"rule_id": "R-YOY", "finding_id": f"f{i:02d}", "year": 1960 + i} for i in range(60)]
+    sheet = _sheets(_findings(rows, state="open"))["Findings"]
+    assert sorted(_column(sheet, "finding_id")) == [f"f{i:02d}" for i in range(60)]
+    (check,) = sheet.data_validations.dataValidation
+    assert str(check.sqref) == "N2:N61"
+
+
 def test_findings_without_state_are_all_open() -> None:
     frame = _open_rows().drop(columns=["state"])
     book = _sheets(frame)

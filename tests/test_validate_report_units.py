@@ -21,7 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from pipeline.findings import normalise_findings
 from pipeline.paths import SCHEMAS
 from pipeline.validate import report
-from pipeline.validate.report import build_report, capped, table_workbook
+from pipeline.validate.report import build_report, table_workbook
 
 RED, AMBER, BLUE = "F8B4B4", "FCE6A4", "CFE2F3"
 ADMIN = "admin/KEN_2023_admin.xlsx"
@@ -181,55 +181,6 @@ def test_a_table_text_that_looks_like_a_formula_is_written_as_text(text: str) ->
     assert "<f>" not in zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml").decode()
     again = load_workbook(io.BytesIO(buffer.getvalue()))
     assert again.active["B2"].value == text and again.active["B2"].data_type == "s"
-
-
-# --- the findings capped per rule ---------------------------------------------------------
-
-
-def _many(rule: str, severity: str, years: list[int], indicator: str = "i271") -> list[dict]:
-    return [
-        {
-            "severity": severity,
-            "rule_id": rule,
-            "indicator": indicator,
-            "year": y,
-            "message": f"{rule}{y}",
-        }
-        for y in years
-    ]
-
-
-def test_capped_keeps_the_first_per_rule_by_indicator_and_year_and_counts_the_rest() -> None:
-    rows = (
-        _many("YOY", "warning", [2001, 2005, 2003], "i271")
-        + _many("YOY", "warning", [2000], "i911")
-        + _many("SCALE", "error", [2024, 2020])
-        + _many("AAA", "info", [2010])
-    )
-    out = capped(pd.DataFrame(rows), cap=2)
-    assert out["rule_id"].tolist() == ["SCALE", "SCALE", "YOY", "YOY", "YOY", "AAA"]
-    assert out["message"].tolist() == [
-        "SCALE2020",
-        "SCALE2024",
-        "YOY2001",
-        "YOY2003",
-        "+2 …",
-        "AAA2010",
-    ]
-    more = out.iloc[4]
-    assert more["severity"] == "warning" and more["rule_id"] == "YOY"
-    assert "_o" not in out and out.index.is_unique
-
-
-def test_capped_at_exactly_the_cap_has_no_count_row() -> None:
-    out = capped(pd.DataFrame(_many("YOY", "warning", [2001, 2002])), cap=2)
-    assert out["message"].tolist() == ["YOY2001", "YOY2002"]
-
-
-def test_capped_by_default_at_fifty_per_rule() -> None:
-    out = capped(pd.DataFrame(_many("YOY", "warning", list(range(1950, 2001)))))
-    assert len(out) == 51 and out["message"].iloc[-1] == "+1 …"
-    assert out["message"].iloc[-2] == "YOY1999"
 
 
 # --- the checklist and the sheets of a report ---------------------------------------------

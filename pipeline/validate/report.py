@@ -1,10 +1,10 @@
 """Per-economy validation report workbooks, written for the focal point who must act on them.
 
 Sheet 1 is the checklist (every rule, with items, passes, fails and not evaluable — what was
-checked before what failed); sheet 2 the findings sorted by severity with the
-source cell and the rule's plain-language why, capped per rule with "+N more"; then a copy of
-each submitted questionnaire with every failing cell coloured by severity and a comment that
-says what is wrong. Plain tables: one header row, frozen, sized columns.
+checked before what failed); sheet 2 every open finding, one row each (each row carries its
+own response drop-down), sorted by severity with the source cell and the rule's plain-language
+why; then a copy of each submitted questionnaire with every failing cell coloured by severity
+and a comment that says what is wrong. Plain tables: one header row, frozen, sized columns.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ from pipeline.values import is_missing
 SEVERITY_FILL = {"error": "F8B4B4", "warning": "FCE6A4", "info": "CFE2F3"}
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-#: At most this many findings per rule on the findings sheet; the rest are counted.
-CAP_PER_RULE = 50
 
 CHECKLIST_COLUMNS = ("rule_id", "label", "severity", "items", "passes", "fails", "not_evaluable")
 WIDTHS = {
@@ -97,23 +95,6 @@ def _checklist(summary: pd.DataFrame, economy: str, name: str, lang: str, wb: Wo
     ).sort_values(["_failed", "_o", "rule_id"], kind="stable")
     table = table.assign(severity=table["severity"].map(lambda s: ui(f"severity.{s}", lang)))
     _table(sheet, table[list(CHECKLIST_COLUMNS)], lang, start_row=3)
-
-
-def capped(findings: pd.DataFrame, cap: int = CAP_PER_RULE) -> pd.DataFrame:
-    """Findings sorted by severity, at most ``cap`` per rule plus one "+N more" row each."""
-    ordered = findings.assign(_o=findings["severity"].map(SEVERITY_ORDER)).sort_values(
-        ["_o", "rule_id", "indicator", "year"], kind="stable"
-    )
-    rank = ordered.groupby("rule_id").cumcount()
-    kept = ordered[rank < cap]
-    extra = (
-        ordered[rank >= cap]
-        .groupby("rule_id", as_index=False)
-        .agg(severity=("severity", "first"), _o=("_o", "first"), n=("rule_id", "size"))
-    )
-    more = extra.assign(message="+" + extra["n"].astype(str) + " …").drop(columns="n")
-    out = pd.concat([kept, more], ignore_index=True).sort_values(["_o", "rule_id"], kind="stable")
-    return out.drop(columns="_o")
 
 
 def _copy_sheet(source: Worksheet, target: Worksheet) -> None:
