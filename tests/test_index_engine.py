@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from index_helpers import observation as _obs
 
 from pipeline.index.engine import compute_edition, normalise_values
 from pipeline.index.methodology import build, load
@@ -13,14 +14,6 @@ from pipeline.observations import observation_table
 
 #: Scores here are exact arithmetic on small numbers.
 ATOL = 1e-9
-
-
-def _obs(economy: str, year: int, indicator: str, value: float, estimate: bool = False) -> dict:
-    return {
-        "economy": economy, "year": year, "indicator": indicator, "value": value,
-        "estimate": estimate, "source_file": f"{economy}.xlsx", "sheet": "S",
-        "cell": f"{indicator}{year}",
-    }  # fmt: skip
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

@@ -17,20 +17,13 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import pytest
+from index_helpers import observation as _obs
 
 from pipeline.estimate import cascade
 from pipeline.index.engine import aggregate_tree, compute_edition, normalise_values
 from pipeline.index.methodology import build
 from pipeline.index.tables import EXCLUDED_COLUMNS
 from pipeline.observations import observation_table
-
-
-def _obs(economy: str, year: int, indicator: str, value: float, estimate: bool = False) -> dict:
-    return {
-        "economy": economy, "year": year, "indicator": indicator, "value": value,
-        "estimate": estimate, "source_file": f"{economy}.xlsx", "sheet": "S",
-        "cell": f"{indicator}{year}",
-    }  # fmt: skip
 
 
 def _edition(imputation: list | None = None, **edition) -> dict:

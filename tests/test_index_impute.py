@@ -12,6 +12,7 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+from index_helpers import imputation_panel as _panel
 
 from pipeline.index import impute
 from pipeline.index.methodology import MethodologyError, build
@@ -38,20 +39,6 @@ def _with_chain(step: dict) -> dict:
     raw = copy.deepcopy(TOY)
     raw["indicators"][0]["imputation"] = [step]
     return raw
-
-
-def _panel(values: dict[str, list[float]], first: int = 2019) -> pd.DataFrame:
-    rows = [
-        {"economy": e, "indicator": "x", "year": first + k, "value": v}
-        for e, series in values.items()
-        for k, v in enumerate(series)
-    ]
-    panel = pd.DataFrame(rows)
-    return panel.assign(
-        source_year=panel["year"].where(panel["value"].notna()).astype(float),
-        lagged=False,
-        imputed=False,
-    )
 
 
 def test_registry_and_parameters_name_the_same_methods() -> None:

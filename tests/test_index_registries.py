@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from index_helpers import imputation_panel as _panel
 
 from pipeline.index import aggregate, impute, normalise, treat
 
@@ -150,20 +151,6 @@ TRANSFORM_CASES = {
 @pytest.mark.parametrize("name", sorted(treat.TRANSFORMS))
 def test_every_transform_known_answer(name: str) -> None:
     assert treat.transform(name, np.array([9.0]))[0] == pytest.approx(TRANSFORM_CASES[name])
-
-
-def _panel(values: dict[str, list[float]]) -> pd.DataFrame:
-    rows = [
-        {"economy": e, "indicator": "x", "year": 2019 + k, "value": v}
-        for e, series in values.items()
-        for k, v in enumerate(series)
-    ]
-    panel = pd.DataFrame(rows)
-    return panel.assign(
-        source_year=panel["year"].where(panel["value"].notna()).astype(float),
-        lagged=False,
-        imputed=False,
-    )
 
 
 PANEL = _panel({"AAA": [1.0, np.nan, 3.0, np.nan], "BBB": [np.nan, 5.0, np.nan, np.nan]})
