@@ -31,6 +31,13 @@ def _return(folder: Path, name: str = "r.csv", data: bytes = b"a,b\n1,2\n") -> P
     return folder / name
 
 
+def _round_of(rounds: Rounds, path: Path) -> str:
+    """The round ingest records for a return without a header round ('' outside every
+    round folder)."""
+    rounds.record(path, path.name)
+    return rounds.files.pop()["round"]
+
+
 def _sha(data: bytes = b"a,b\n1,2\n") -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -99,9 +106,9 @@ def test_the_nearest_round_folder_above_a_return(tmp_path: Path) -> None:
     outer = _round(tmp_path, "2023", "2023", "2023-06-30")
     inner = _round(tmp_path, "2023/late", "2024", extra='[submitted]\n"x/r.csv" = 2024-09-15\n')
     rounds = Rounds(tmp_path)
-    assert rounds.folder_round(_return(outer / "deep" / "er")).id == "2023"
-    assert rounds.folder_round(_return(inner / "x")).id == "2024"
-    assert rounds.folder_round(_return(tmp_path / "other")) is None
+    assert _round_of(rounds, _return(outer / "deep" / "er")) == "2023"
+    assert _round_of(rounds, _return(inner / "x")) == "2024"
+    assert _round_of(rounds, _return(tmp_path / "other")) == ""
     assert rounds.record(inner / "x" / "r.csv", "2023/late/x/r.csv") == []
     assert rounds.record(outer / "deep" / "er" / "r.csv", "2023/deep/er/r.csv", "2023") == []
     assert rounds.files == [
@@ -127,8 +134,8 @@ def test_a_folder_given_through_a_relative_path_is_resolved(tmp_path: Path, monk
     monkeypatch.chdir(tmp_path / "2024")
     rounds = Rounds(Path(".."))
     assert rounds.root == tmp_path.resolve()
-    assert rounds.folder_round(Path("sub/r.csv")).id == "2024"
-    assert rounds.folder_round(Path("sub/r.csv")).id == "2024"  # the folder as resolved once
+    assert _round_of(rounds, Path("sub/r.csv")) == "2024"
+    assert _round_of(rounds, Path("sub/r.csv")) == "2024"  # the folder as resolved once
 
 
 def test_a_return_outside_every_round_folder(tmp_path: Path) -> None:
@@ -150,7 +157,7 @@ def test_a_return_outside_every_round_folder(tmp_path: Path) -> None:
 def test_without_any_round_folder_the_header_decides(tmp_path: Path) -> None:
     path = _return(tmp_path / "a")
     rounds = Rounds(tmp_path)
-    assert rounds.folder_round(path) is None
+    assert _round_of(rounds, path) == ""
     assert rounds.record(path, "a/r.csv", "R1") == []
     assert rounds.files[0]["round"] == "R1" and rounds.files[0]["submitted"] == ""
 
@@ -179,8 +186,8 @@ def test_a_symlinked_return_belongs_to_the_round_of_the_file_it_leads_to(tmp_pat
     os.symlink(early / "real.csv", link)
     _return(late, "plain.csv")
     rounds = Rounds(tmp_path)
-    assert rounds.folder_round(late / "plain.csv").id == "2024"
-    assert rounds.folder_round(link).id == "2023"
+    assert _round_of(rounds, late / "plain.csv") == "2024"
+    assert _round_of(rounds, link) == "2023"
     assert rounds.record(link, "2024/link.csv") == []
     assert rounds.files[0]["round"] == "2023" and rounds.files[0]["submitted"] == "2023-08-01"
 

@@ -120,17 +120,11 @@ class Rounds:
         folder, found = self._folders[path.parent]
         return folder / path.name, found
 
-    def folder_round(self, path: Path) -> Round | None:
-        """The round of the nearest round folder above ``path``, up to the raw folder."""
-        if not self.by_folder:  # no round folder: nothing to resolve the path for
-            return None
-        found = self._place(path)[1]
-        return None if found is None else found[1]
-
     def record(self, path: Path, source_file: str, header_round: object = None) -> list[dict]:
         """Note the vintage of one return; findings when its header disagrees with its folder."""
         declared = "" if header_round is None else str(header_round).strip()
         declared = declared.removesuffix(".0")  # a round typed as a number: 2025.0
+        # no round folder: nothing to resolve the path for
         resolved, placed = self._place(path) if self.by_folder else (None, None)
         findings = []
         if resolved is not None and placed is not None:
