@@ -102,3 +102,24 @@ def test_formatted_floats_parse_back(number: float, decimals: int) -> None:
             assert row["value"] in readings, text
         else:
             assert row["value"] == expected, text
+
+
+#: Texts a database export writes (signed plain numbers, exponents, huge ones) mixed with
+#: the shapes the general parser handles, so both paths of the parser meet in one column.
+_TEXTS = st.one_of(
+    st.from_regex(
+        r"\A[-+]?(?:[0-9]{1,12}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})(?:[eE][+-]?[0-9]{1,3})?\Z"
+    ),
+    st.sampled_from(["1,234", " 7 ", "n/a", "12,5", "1e999", "-", "1.234", "+1.234", "x"]),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(_TEXTS, max_size=12))
+def test_plain_numbers_read_directly_as_the_general_parser_reads_them(texts: list[str]) -> None:
+    from pipeline.ingest.numbers import _parse
+
+    index = pd.Index([f"r{i}" for i in range(len(texts))])
+    fast = parse_text_numbers(pd.Series(texts, index=index, dtype=object))
+    slow = _parse(pd.Series(texts, index=index, dtype=object))
+    pd.testing.assert_frame_equal(fast, slow.set_axis(index), check_dtype=False)

@@ -60,9 +60,10 @@ def outcome(scan, data: bytes, limits: Limits) -> object:
 def test_plain_sheet_reads_what_the_tree_reads() -> None:
     plain = plain_sheet(PLAIN, PARSER_OPTIONS)
     assert plain is not None
-    assert (plain.cells, plain.references, plain.rows, plain.dimensions) == (
+    assert (plain.cells, plain.letters, plain.digits, plain.rows, plain.dimensions) == (
         4,
-        "A1 B1 A3 D3",
+        {"A", "B", "D"},
+        {"1", "3"},
         [1, 3],
         ["A1:D3"],
     )
@@ -157,6 +158,7 @@ STILL_PLAIN = {
         b'<c r="D3" s="1">', b'<c\tr="D3"\ns="1"\r\n>'
     ),
     "no dimension": lambda x: x.replace(b'<dimension ref="A1:D3"/>', b""),
+    "a text naming a prefix": lambda x: x.replace(b"<t>r=", b'<t>xmlns:x="urn:x" r='),
 }
 
 
@@ -177,6 +179,11 @@ def test_other_writers_plain_sheets_read_the_same(case: str) -> None:
         (Limits(), lambda x: x.replace(b'r="D3"', b'r="XFD3"')),
         (Limits(), lambda x: x.replace(b'r="D3"', b'r="D9999999"')),
         (Limits(), lambda x: x.replace(b'<row r="3"', b'<row r="9999999"')),
+        # leading zeros make a reference longer, not its row higher: row 30 is the highest
+        (
+            Limits(sheet_rows=10),
+            lambda x: x.replace(b'r="D3"', b'r="D30"').replace(b'r="A1"', b'r="A0001"'),
+        ),
         (Limits(), lambda x: x.replace(b'ref="A1:D3"', b'ref="A1:XFD1048576"')),
         (Limits(sheet_cells=3), lambda x: x.replace(b'ref="A1:D3"', b'ref="A1:XFD1048576"')),
     ],

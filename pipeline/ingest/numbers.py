@@ -66,6 +66,13 @@ def _normalise_spaces(text: pd.Series) -> pd.Series:
     return text.str.strip().str.replace(r"\s+", " ", regex=True)
 
 
+#: A plain number with an optional ASCII sign and nothing around it: how a database export
+#: writes every value. Such a text reads the same through every step of the general parser
+#: (nothing to trim, fold, split off or regroup), so it is read directly.
+PLAIN_SIGNED = r"[-+]?" + STYLES[0][1]
+AMBIGUOUS_PLAIN = r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}"
+
+
 def parse_text_numbers(text: pd.Series) -> pd.DataFrame:
     """Parse a Series of strings into numbers.
 
@@ -73,6 +80,29 @@ def parse_text_numbers(text: pd.Series) -> pd.DataFrame:
     ``outcome`` (number | missing | unparseable), ``style`` (the :data:`STYLES` name used),
     ``ambiguous`` (bool) and ``marker`` (footnote marker, '' when none).
     """
+    index, text = text.index, text.astype(object).reset_index(drop=True)
+    plain = text.str.fullmatch(PLAIN_SIGNED).fillna(False).astype(bool)
+    if not plain.any():
+        return _parse(text).set_axis(index)
+    value = pd.to_numeric(text[plain]).astype(float).to_numpy()
+    parsed = np.isfinite(value)
+    fast = pd.DataFrame(
+        {
+            "value": np.where(parsed, value, np.nan),
+            "outcome": np.where(parsed, NUMBER, UNPARSEABLE),
+            "style": STYLES[0][0],
+            "ambiguous": text[plain].str.fullmatch(AMBIGUOUS_PLAIN).to_numpy(dtype=bool) & parsed,
+            "marker": "",
+        },
+        index=text.index[plain],
+    ).astype({"style": object, "marker": object})
+    if not plain.all():
+        fast = pd.concat([fast, _parse(text[~plain])]).sort_index()
+    return fast.set_axis(index)
+
+
+def _parse(text: pd.Series) -> pd.DataFrame:
+    """:func:`parse_text_numbers` for any text, step by step."""
     clean = _normalise_spaces(text.astype("string").fillna(""))
     missing = clean.str.lower().isin(MISSING_MARKERS)
     parts = clean.str.extract(FOOTNOTE_PATTERN)

@@ -13,12 +13,16 @@ Why the searches see exactly what the tree sees, once the part is certified plai
 
 * libxml2 accepted the part, logging no error (an lxml tree parse raises on any error, a
   parse into a target only on fatal ones, so both are looked at), it is UTF-8 and holds no
-  ``<!`` and no processing instruction. In well-formed XML a ``<`` cannot stand in text or
-  in an attribute value, so every ``<`` left begins a start or end tag, and ``<c`` followed
-  by white space, ``/`` or ``>`` begins exactly an element named ``c`` without a prefix.
+  ``<!`` and no ``<?`` after its declaration. In well-formed XML a ``<`` cannot stand in
+  text or in an attribute value, so every ``<`` left begins a start or end tag (a ``<?``
+  would be a processing instruction), and ``<c`` followed by white space, ``/`` or ``>``
+  begins exactly an element named ``c`` without a prefix.
 * A prefixed element (``<x:c>``, which the tree scan matches by local name too) needs a
-  declared prefix; when the part declares one, or uses the predefined ``xml`` prefix, a
-  ``:c``, ``:f``, ``:row`` or ``:dimension`` anywhere sends the sheet to the tree.
+  declared prefix, and a declaration is an attribute whose name starts ``xmlns:`` (names
+  hold no references, so those bytes are there); when the part holds ``xmlns:`` anywhere,
+  or uses the predefined ``xml`` prefix, a ``:c``, ``:f``, ``:row`` or ``:dimension``
+  anywhere sends the sheet to the tree. (Asking libxml2 for its namespace and
+  processing-instruction events instead costs as much as the check itself.)
 * A reference that matches ``[A-Z]{1,3}[0-9]{1,7}`` right after ``<c`` and white space is
   the value of that cell's ``r`` attribute; it holds no entity or white space, so its bytes
   are its parsed value. Any cell or row without such a reference leaves the sheet to the tree.
@@ -40,8 +44,9 @@ from lxml import etree
 DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>?]*\?>")
 ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 UTF8 = (b"utf-8", b"utf8")
-#: A cell start tag, with its reference when that is its first attribute ('' otherwise).
-CELL = re.compile(rb'<c(?:\s+r="([A-Z]{1,3}[0-9]{1,7})"|[\s/>])')
+#: A cell start tag, with the letters and digits of its reference when that is its first
+#: attribute ('' otherwise).
+CELL = re.compile(rb'<c(?:\s+r="([A-Z]{1,3})([0-9]{1,7})"|[\s/>])')
 ROW = re.compile(rb'<row(?:\s+r="([0-9]{1,7})"|[\s/>])')
 DIMENSION = re.compile(rb'<dimension(?:\s+ref="([A-Z0-9:]+)"|[\s/>])')
 #: Bytes that may mean a fact the searches do not read (hidden rows or columns, merged
@@ -49,6 +54,8 @@ DIMENSION = re.compile(rb'<dimension(?:\s+ref="([A-Z0-9:]+)"|[\s/>])')
 UNSURE = (b"<!", b"hidden", b"mergeCell", b"<xml:")
 #: A formula element (``<formula1>`` of a data validation is none).
 FORMULA = re.compile(rb"<f[\s/>]")
+#: What every namespace-prefix declaration holds, and what every processing instruction does.
+PREFIX_DECLARATION, INSTRUCTION = b"xmlns:", b"<?"
 #: With a namespace prefix declared, what may be a prefixed element the tree scan matches.
 PREFIXED = re.compile(rb":(?:c|f|row|dimension)[\s/>]")
 
@@ -59,26 +66,18 @@ class PlainSheet:
 
     #: Number of cell elements.
     cells: int
-    #: Their references, separated by spaces (what the extent of the cells is taken from).
-    references: str
+    #: The distinct column letters and row digits of their references (what the extent of
+    #: the cells is taken from).
+    letters: set[str]
+    digits: set[str]
     #: Each row's number.
     rows: list[int]
     #: The used range each ``dimension`` element declares.
     dimensions: list[str]
 
 
-class _Check:
-    """Parser target that builds nothing and notes the two things the searches must know."""
-
-    def __init__(self) -> None:
-        self.prefixed = False
-        self.instructions = False
-
-    def start_ns(self, prefix: str | None, uri: str) -> None:
-        self.prefixed = self.prefixed or bool(prefix)
-
-    def pi(self, target: str, data: str | None = None) -> None:
-        self.instructions = True
+class _Nothing:
+    """Parser target that builds nothing and asks for no events: a pure well-formedness check."""
 
     def close(self) -> None:
         return None
@@ -96,25 +95,26 @@ def _utf8(data: bytes) -> bytes | None:
     return data[declaration.end() :]
 
 
-def _well_formed(data: bytes, options: dict) -> _Check | None:
-    """libxml2's verdict on the part, building no tree: None unless it logged no error."""
-    check = _Check()
-    parser = etree.XMLParser(target=check, collect_ids=False, **options)
+def _well_formed(data: bytes, options: dict) -> bool:
+    """libxml2's verdict on the part, building no tree: True when it logged no error."""
+    parser = etree.XMLParser(target=_Nothing(), collect_ids=False, **options)
     try:
         etree.fromstring(data, parser)
     except (etree.LxmlError, ValueError):
-        return None
-    return None if parser.error_log.filter_from_errors() else check
+        return False
+    return not parser.error_log.filter_from_errors()
 
 
 def _references(body: bytes) -> PlainSheet | None:
     """References of every cell, numbers of every row, declared ranges; None if one lacks it."""
     cells, rows, dimensions = (pattern.findall(body) for pattern in (CELL, ROW, DIMENSION))
-    if b"" in cells or b"" in rows or b"" in dimensions:
+    letters, digits = zip(*cells, strict=True) if cells else ((), ())
+    if b"" in letters or b"" in rows or b"" in dimensions:
         return None
     return PlainSheet(
         cells=len(cells),
-        references=b" ".join(cells).decode("ascii"),
+        letters={text.decode("ascii") for text in set(letters)},
+        digits={text.decode("ascii") for text in set(digits)},
         rows=list(map(int, rows)),
         dimensions=[value.decode("ascii") for value in dimensions],
     )
@@ -132,9 +132,8 @@ def plain_sheet(data: bytes, options: dict) -> PlainSheet | None:
     plain = _references(body)
     if plain is None:
         return None
-    check = _well_formed(data, options)
-    if check is None or check.instructions:
+    if INSTRUCTION in body or not _well_formed(data, options):
         return None
-    if check.prefixed and PREFIXED.search(body):
+    if PREFIX_DECLARATION in body and PREFIXED.search(body):
         return None
     return plain

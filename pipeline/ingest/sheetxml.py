@@ -128,9 +128,19 @@ def _check(facts: SheetXml, limits: Limits) -> None:
 def _extent(joined: str) -> tuple[int, int]:
     """Highest row and column the cell references (joined by spaces) name (C-speed scans
     over distinct parts)."""
-    letters, digits = set(LETTERS.findall(joined)), set(DIGITS.findall(joined))
-    column = max(letters, key=lambda text: (len(text), text), default="")
-    row = max(digits, key=lambda text: (len(text), text), default="0")
+    return _highest(set(LETTERS.findall(joined)), set(DIGITS.findall(joined)))
+
+
+def _magnitude(text: str) -> tuple[int, str]:
+    """Orders digit or letter texts of no leading zeros as their numbers order."""
+    return len(text), text
+
+
+def _highest(letters: set[str], digits: set[str]) -> tuple[int, int]:
+    """Highest row and column among the distinct letter and digit parts of references
+    (``A012`` is row 12: leading zeros do not make a number larger)."""
+    column = max(letters, key=_magnitude, default="")
+    row = max((text.lstrip("0") for text in digits), key=_magnitude, default="") or "0"
     return (int(row) if len(row) < 12 else 10**12), column_number(column)
 
 
@@ -207,7 +217,7 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
     _check(facts, limits)
     rows = [(row.get("r"), row.get("hidden")) for row in root.iter(ROW_TAG)]
     numbers = [_row_number(number) or 0 for number, _ in rows]
-    _extend(facts, " ".join(references), references.count(""), numbers)
+    _extend(facts, _extent(" ".join(references)), references.count(""), numbers)
     facts.hidden_rows = {
         n for n, (_, hidden) in zip(numbers, rows, strict=True) if hidden in HIDDEN_VALUES
     }
@@ -223,10 +233,10 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
             (_dimension if name == "dimension" else _column_range)(element, facts, limits)
 
 
-def _extend(facts: SheetXml, references: str, unnumbered: int, numbers: list[int]) -> None:
-    """The extent of a part's cells from their references (joined by spaces) and its rows'
-    numbers (0 for a row without one, which then sits below the others)."""
-    highest_row, highest_column = _extent(references)
+def _extend(facts: SheetXml, extent: tuple[int, int], unnumbered: int, numbers: list[int]) -> None:
+    """The extent of a part from its cells' highest row and column (:func:`_highest`) and
+    its rows' numbers (0 for a row without one, which then sits below the others)."""
+    highest_row, highest_column = extent
     facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
     facts.max_column = highest_column + unnumbered
 
@@ -236,7 +246,7 @@ def _plain(plain: PlainSheet, facts: SheetXml, limits: Limits) -> None:
     order :func:`_tree` computes and checks them, so a breach reads the same."""
     facts.cells = plain.cells
     _check(facts, limits)
-    _extend(facts, plain.references, 0, plain.rows)
+    _extend(facts, _highest(plain.letters, plain.digits), 0, plain.rows)
     _check(facts, limits)
     for used_range in plain.dimensions:
         _declared(used_range, limits)
