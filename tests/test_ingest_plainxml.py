@@ -60,10 +60,10 @@ def outcome(scan, data: bytes, limits: Limits) -> object:
 def test_plain_sheet_reads_what_the_tree_reads() -> None:
     plain = plain_sheet(PLAIN, PARSER_OPTIONS)
     assert plain is not None
-    assert (plain.cells, plain.letters, plain.digits, plain.rows, plain.dimensions) == (
+    assert (plain.cells, plain.column, plain.row, plain.rows, plain.dimensions) == (
         4,
-        {"A", "B", "D"},
-        {"1", "3"},
+        "D",
+        3,
         [1, 3],
         ["A1:D3"],
     )

@@ -28,7 +28,7 @@ import pandas as pd
 
 from pipeline.ingest.pending import pending
 from pipeline.ingest.safety import LIMITS, Limits
-from pipeline.ingest.sheet import as_year
+from pipeline.ingest.sheet import as_years
 from pipeline.ingest.workbook import TextRows, WorkbookRead, file_finding
 from pipeline.observations import DIMENSION_NAMES
 
@@ -156,7 +156,7 @@ def text_cells(
     lines = frame.index.to_numpy() + 2 if lines is None else lines
     cells = pd.DataFrame(
         {
-            "year": year.map(as_year).astype("Int64"),
+            "year": as_years(year),
             "cell": pd.Series(lines, index=frame.index).astype(str).radd("row "),
             **{name: empty for name in DIMENSION_NAMES},
             "note": empty,

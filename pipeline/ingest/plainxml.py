@@ -66,10 +66,10 @@ class PlainSheet:
 
     #: Number of cell elements.
     cells: int
-    #: The distinct column letters and row digits of their references (what the extent of
-    #: the cells is taken from).
-    letters: set[str]
-    digits: set[str]
+    #: The highest column letters and row number among their references (the extent of
+    #: the cells; a row of leading zeros, ``A012``, is row 12).
+    column: str
+    row: int
     #: Each row's number.
     rows: list[int]
     #: The used range each ``dimension`` element declares.
@@ -113,11 +113,16 @@ def _references(body: bytes) -> PlainSheet | None:
         return None
     return PlainSheet(
         cells=len(cells),
-        letters={text.decode("ascii") for text in set(letters)},
-        digits={text.decode("ascii") for text in set(digits)},
+        column=max(set(letters), key=_magnitude, default=b"").decode("ascii"),
+        row=max(map(int, set(digits)), default=0),
         rows=list(map(int, rows)),
         dimensions=[value.decode("ascii") for value in dimensions],
     )
+
+
+def _magnitude(letters: bytes) -> tuple[int, bytes]:
+    """Orders column letters as their column numbers order."""
+    return len(letters), letters
 
 
 def plain_sheet(data: bytes, options: dict) -> PlainSheet | None:

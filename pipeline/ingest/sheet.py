@@ -75,6 +75,17 @@ def as_year(header: object) -> int | None:
     return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
 
 
+def as_years(values: pd.Series) -> pd.Series:
+    """:func:`as_year` of every value (nullable ints). A batch of text returns repeats a few
+    year texts, so when every value is a text (or missing) each distinct one is read once;
+    otherwise values that compare equal but read differently (1, 1.0, True) are read apart."""
+    keys, distinct = pd.factorize(values)
+    if not all(type(value) is str for value in distinct):
+        return values.map(as_year).astype("Int64")
+    years = pd.array([*map(as_year, distinct), None], dtype="Int64")
+    return pd.Series(years[keys], index=values.index)  # key -1 (missing) takes the None
+
+
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a cell is empty: None/NaN or text of only whitespace."""
     values = pd.Series(values, dtype=object)

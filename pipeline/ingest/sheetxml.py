@@ -246,7 +246,7 @@ def _plain(plain: PlainSheet, facts: SheetXml, limits: Limits) -> None:
     order :func:`_tree` computes and checks them, so a breach reads the same."""
     facts.cells = plain.cells
     _check(facts, limits)
-    _extend(facts, _highest(plain.letters, plain.digits), 0, plain.rows)
+    _extend(facts, (plain.row, column_number(plain.column)), 0, plain.rows)
     _check(facts, limits)
     for used_range in plain.dimensions:
         _declared(used_range, limits)
