@@ -2,8 +2,9 @@
 
 Deterministic: same inputs, same bytes. Run ``python scripts/build_reference.py`` from the
 repository; it reads ``data/sources/`` (copies of ITU, UN and World Bank files, origin and
-vintage in each folder's SOURCES.md) and writes ``economies.csv``, ``income_groups.csv`` and
-``population.csv``. ``--check`` rebuilds in memory and exits 1 if the committed files differ.
+vintage in each folder's SOURCES.md) and writes ``economies.csv``, ``income_groups.csv``,
+``population.csv`` and ``gni_per_capita.csv``. ``--check`` rebuilds in memory and exits 1
+if the committed files differ.
 Sources per column are documented in ``schemas/reference/README.md``.
 """
 
@@ -32,6 +33,18 @@ POP_ITU = "itu_i61_wpp2024"
 POP_WB = "wb_sp_pop_totl"
 HH_UN = "un_hh_size_2019"
 HH_ESTIMATE = "estimate_region_median_size"
+#: ITU basket files holding one basket both in USD and in % of GNI per capita: file, basket
+#: label, USD series, %-of-GNI series (by ``seriesCode``: every series of these files is labelled
+#: "% GNI per capita" in ``seriesUnits``; the ``$`` one is the monthly price in USD).
+GNI_BASKETS = (
+    ("fixed_broadband_price_5gb.csv", "fixed_broadband_5gb", "i154_FBB5$", "i154_FBB5_GNI"),
+    ("data_only_mobile_broadband_basket_5gb.csv", "mobile_data_5gb", "i271mb_5GB$",
+     "i271mb_5GB_GNI"),
+)  # fmt: skip
+#: ITU divides the basket of year t by the GNI per capita of year t − 1 unless a note says
+#: "GNI data year: YYYY". The 2018 baskets were recomputed on the 2019 baskets' GNI (USA, DEU,
+#: IND, BFA: the same figure both years), so they give no GNI year of their own.
+GNI_FIRST_BASKET_YEAR = 2019
 
 
 def _country_codes() -> pd.DataFrame:
@@ -175,6 +188,43 @@ def build_population(economies: pd.DataFrame) -> pd.DataFrame:
     return pop[columns].sort_values(["economy", "year"]).reset_index(drop=True)
 
 
+def _gni_from_basket(name: str, basket: str, usd: str, share: str) -> pd.DataFrame:
+    """GNI per capita = 12 × monthly price (USD) / (price as % of GNI per capita / 100)."""
+    raw = pd.read_csv(SOURCES / "itu_datahub_2025-12" / name, encoding="utf-8-sig")
+    raw = raw.assign(value=pd.to_numeric(raw["dataValue"], errors="coerce"))
+    noted = raw["dataNote"].fillna("").str.extract(r"GNI data year: (\d{4})")[0]
+    raw = raw.assign(gni_note=pd.to_numeric(noted))
+    keys = ["entityIso", "dataYear"]
+    price = raw[raw["seriesCode"] == usd].set_index(keys)["value"]
+    pct = raw[raw["seriesCode"] == share].set_index(keys)[["value", "gni_note"]]
+    both = pct.join(price.rename("usd"), how="inner").reset_index()
+    both = both[(both["value"] > 0) & (both["usd"] > 0)]
+    both = both[both["dataYear"] >= GNI_FIRST_BASKET_YEAR]
+    return pd.DataFrame({
+        "economy": both["entityIso"],
+        "year": both["gni_note"].fillna(both["dataYear"] - 1).astype("int64"),
+        "gni_per_capita_usd": 12 * both["usd"] / (both["value"] / 100),
+        "basket": basket, "basket_year": both["dataYear"].astype("int64"),
+    })  # fmt: skip
+
+
+def build_gni_per_capita(economies: pd.DataFrame) -> pd.DataFrame:
+    """GNI per capita (Atlas method, current USD) backed out of ITU's price baskets.
+
+    One row per economy and GNI data year: from the fixed-broadband basket, else the mobile
+    data basket; of two baskets giving the same GNI year, the later (the latest revision).
+    Rounded to whole dollars (the % of GNI is published to 2 decimals: ±1.7 % at 0.3 %).
+    """
+    parts = [_gni_from_basket(*spec).assign(rank=rank) for rank, spec in enumerate(GNI_BASKETS)]
+    gni = pd.concat(parts, ignore_index=True)
+    gni = gni[gni["economy"].isin(economies["economy"])]
+    gni = gni.sort_values(["economy", "year", "rank", "basket_year"], ascending=[1, 1, 1, 0])
+    gni = gni.drop_duplicates(["economy", "year"], keep="first")
+    gni["gni_per_capita_usd"] = gni["gni_per_capita_usd"].round().astype("int64")
+    columns = ["economy", "year", "gni_per_capita_usd", "basket", "basket_year"]
+    return gni[columns].sort_values(["economy", "year"]).reset_index(drop=True)
+
+
 def build_all() -> dict[str, pd.DataFrame]:
     """All reference tables keyed by file name."""
     income = _income_history()
@@ -184,6 +234,7 @@ def build_all() -> dict[str, pd.DataFrame]:
         "economies.csv": economies,
         "income_groups.csv": income,
         "population.csv": build_population(economies),
+        "gni_per_capita.csv": build_gni_per_capita(economies),
     }
 
 

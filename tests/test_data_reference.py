@@ -112,3 +112,34 @@ def test_dom_is_the_dominican_republic_not_dominica():
     names = economies().set_index("economy")["name"]
     assert names["DOM"].startswith("Dominican") and names["DMA"] == "Dominica"
     assert not names.duplicated().any()
+
+
+def test_gni_per_capita_is_plausible_and_unique_per_economy_and_year() -> None:
+    """GNI per capita backed out of ITU's baskets (12 × USD price / share of GNI): a rich
+    economy ~40–90k USD, a low-income one below 1.5k; one row per economy and GNI year."""
+    gni = reference.gni_per_capita()
+    assert not gni.duplicated(["economy", "year"]).any()
+    assert gni["gni_per_capita_usd"].gt(0).all()
+    assert set(gni["economy"]) <= set(reference.economies()["economy"])
+    value = gni.set_index(["economy", "year"])["gni_per_capita_usd"]
+    assert 35_000 < value[("FRA", 2022)] < 55_000
+    assert 60_000 < value[("USA", 2021)] < 80_000
+    assert value[("BFA", 2022)] < 1_500
+    assert set(gni["basket"]) == {"fixed_broadband_5gb", "mobile_data_5gb"}
+    assert gni.groupby("year")["economy"].nunique().min() >= 170
+
+
+def test_the_fixed_and_mobile_baskets_imply_the_same_gni() -> None:
+    """Both baskets are divided by the same GNI per capita: where both exist the two
+    derivations agree within 1 % for most economy-years (rounding of the share to 2 decimals)."""
+    spec = importlib.util.spec_from_file_location(
+        "build_reference", REPO / "scripts/build_reference.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fixed, mobile = (module._gni_from_basket(*spec) for spec in module.GNI_BASKETS)
+    both = fixed.merge(mobile, on=["economy", "basket_year"], suffixes=("_f", "_m"))
+    ratio = both["gni_per_capita_usd_f"] / both["gni_per_capita_usd_m"]
+    assert len(both) > 500
+    assert (ratio - 1).abs().le(0.01).mean() > 0.85

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.estimate import inputs
 from pipeline.estimate.cascade import Cascade, Step
+from pipeline.estimate.engine import estimate
 from pipeline.observations import observation_table
 
 
@@ -123,3 +124,65 @@ def test_categories_of_a_single_year(reference) -> None:
     labels = inputs.categories(["AAA"], [2016])
     assert labels["income_group"].tolist() == [["L"]]
     assert np.shape(labels["itu_region"]) == (1, 1)
+
+
+def _fake_gni(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = pd.DataFrame({
+        "economy": ["KEN", "KEN", "KEN", "GHA"], "year": [2020, 2021, 2023, 2021],
+        "gni": [2000.0, 2100.0, 2300.0, 0.0],
+    })  # fmt: skip
+    monkeypatch.setattr(
+        inputs.reference, "COVARIATES", {"gni_per_capita_usd": (lambda: table, "gni")}
+    )
+
+
+def test_a_reference_covariate_named_by_a_cascade_joins_as_official_rows(monkeypatch) -> None:
+    """GNI per capita comes from the reference, not the returns: official rows within the
+    years the returns span (2021–2022 here: 2020 and 2023 would widen the span), positive
+    values only (GHA's 0 is no GNI)."""
+    _fake_gni(monkeypatch)
+    obs = observation_table(
+        [
+            {"economy": "KEN", "indicator": "HH7", "year": 2021, "value": 31.0},
+            {"economy": "GHA", "indicator": "HH7", "year": 2022, "value": 42.0},
+        ]
+    )
+    rows = inputs.long_frame(obs, [_cascade("HH7", ["gni_per_capita_usd"])], None)
+    gni = rows[rows["indicator"] == "gni_per_capita_usd"]
+    assert gni.to_dict("records") == [
+        {"economy": "KEN", "indicator": "gni_per_capita_usd", "year": 2021, "value": 2100.0,
+         "estimate": False},
+    ]  # fmt: skip
+    assert len(rows) == 3
+    assert "gni_per_capita_usd" not in set(inputs.long_frame(obs, [_cascade("HH7")], None)[
+        "indicator"
+    ])  # fmt: skip
+
+
+def test_the_shipped_gni_reference_is_a_declared_covariate() -> None:
+    rows = inputs.reference.covariate("gni_per_capita_usd")
+    assert list(rows.columns) == ["economy", "year", "value"]
+    usa = rows[(rows["economy"] == "USA") & (rows["year"] == 2022)]["value"]
+    assert 60_000 < float(usa.iloc[0]) < 90_000
+
+
+def test_a_regression_on_the_reference_gni_fills_a_gap_along_log_gni(monkeypatch) -> None:
+    """Traffic rising by 300 per doubling of GNI: the economy without a value of its own gets
+    the value its GNI implies; only the reference holds the covariate."""
+    economies = [f"E{chr(65 + k)}X" for k in range(12)]
+    gni = {e: 500.0 * 2 ** (k / 2) for k, e in enumerate(economies)}
+    table = pd.DataFrame({"economy": economies, "year": 2022, "gni": list(gni.values())})
+    monkeypatch.setattr(
+        inputs.reference, "COVARIATES", {"gni_per_capita_usd": (lambda: table, "gni")}
+    )
+    truth = {e: 100.0 + 300.0 * np.log2(gni[e]) for e in economies}
+    rows = [{"economy": e, "indicator": "traffic", "year": 2022, "value": truth[e]}
+            for e in economies if e != "EFX"]  # fmt: skip
+    step = Step("regression", {"covariates": ["gni_per_capita_usd"], "min_donors": 5,
+                               "ridge": 1e-6})  # fmt: skip
+    cascade = Cascade("traffic", "identity", (None, None), (step,))
+    frame = inputs.long_frame(observation_table(rows), [cascade], None)
+    result = estimate(frame, [cascade], economies, [2022]).estimates
+    assert result["economy"].tolist() == ["EFX"]
+    assert result["value"].iloc[0] == pytest.approx(truth["EFX"], rel=1e-4)
+    assert "gni_per_capita_usd" in result["inputs"].iloc[0]

@@ -1,5 +1,7 @@
 """What the estimation engine reads: total rows of the estimated indicators and covariates
-(derived ones computed from the observations), and the categories of each economy and year.
+(derived ones computed from the observations; reference series such as GNI per capita, named
+in ``pipeline.reference.COVARIATES``, read from ``schemas/reference/``), and the categories
+of each economy and year.
 
 Income groups are those of the year itself (World Bank classification on that year's GNI,
 ``schemas/reference/income_groups.csv``): an economy that moved up since is compared with the
@@ -40,7 +42,23 @@ def long_frame(
     rows = totals(observations[observations["indicator"].isin(codes)])
     rows = rows[FRAME_COLUMNS].copy()
     rows["estimate"] = rows["estimate"].astype("boolean").fillna(False).astype(bool)
-    return rows.drop_duplicates(["economy", "indicator", "year"], keep="last")
+    rows = rows.drop_duplicates(["economy", "indicator", "year"], keep="last")
+    return pd.concat([rows, *_reference_rows(codes, rows)], ignore_index=True)
+
+
+def _reference_rows(codes: Sequence[str], rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """Reference covariates the cascades name, within the years of the returns (a reference
+    year beyond them must not widen the span estimated), as official rows."""
+    wanted = [code for code in codes if code in reference.COVARIATES]
+    if not wanted or rows.empty:
+        return []
+    first, last = int(rows["year"].min()), int(rows["year"].max())
+    out = []
+    for code in wanted:
+        table = reference.covariate(code)
+        table = table[table["year"].between(first, last)]
+        out.append(table.assign(indicator=code, estimate=False)[FRAME_COLUMNS])
+    return out
 
 
 def categories(economies: Sequence[str], years: Sequence[int]) -> dict[str, np.ndarray]:
