@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.ingest.numbers import MISSING, NUMBER, STYLES, UNPARSEABLE, parse_text_numbers
+from pipeline.ingest.numbers import (
+    MISSING,
+    NUMBER,
+    STYLES,
+    UNPARSEABLE,
+    _parse,
+    parse_text_numbers,
+)
 
 CASES = [
     ("1234", 1234.0, "plain", False, ""),
@@ -117,8 +124,6 @@ _TEXTS = st.one_of(
 
 @given(st.lists(_TEXTS, max_size=12))
 def test_plain_numbers_read_directly_as_the_general_parser_reads_them(texts: list[str]) -> None:
-    from pipeline.ingest.numbers import _parse
-
     index = pd.Index([f"r{i}" for i in range(len(texts))])
     fast = parse_text_numbers(pd.Series(texts, index=index, dtype=object))
     slow = _parse(pd.Series(texts, index=index, dtype=object))

@@ -70,7 +70,8 @@ def _normalise_spaces(text: pd.Series) -> pd.Series:
 #: writes every value. Such a text reads the same through every step of the general parser
 #: (nothing to trim, fold, split off or regroup), so it is read directly.
 PLAIN_SIGNED = r"[-+]?" + STYLES[0][1]
-AMBIGUOUS_PLAIN = r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}"
+#: The ambiguous shape among plain texts (which hold no comma, so its separator is a dot).
+AMBIGUOUS_PLAIN = r"[-+]?" + AMBIGUOUS_PATTERN
 
 
 def parse_text_numbers(text: pd.Series) -> pd.DataFrame:

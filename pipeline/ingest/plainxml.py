@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import AnyStr
 
 from lxml import etree
 
@@ -113,16 +114,16 @@ def _references(body: bytes) -> PlainSheet | None:
         return None
     return PlainSheet(
         cells=len(cells),
-        column=max(set(letters), key=_magnitude, default=b"").decode("ascii"),
+        column=max(set(letters), key=magnitude, default=b"").decode("ascii"),
         row=max(map(int, set(digits)), default=0),
         rows=list(map(int, rows)),
         dimensions=[value.decode("ascii") for value in dimensions],
     )
 
 
-def _magnitude(letters: bytes) -> tuple[int, bytes]:
-    """Orders column letters as their column numbers order."""
-    return len(letters), letters
+def magnitude(text: AnyStr) -> tuple[int, AnyStr]:
+    """Orders column letters, or digits without leading zeros, as their numbers order."""
+    return len(text), text
 
 
 def plain_sheet(data: bytes, options: dict) -> PlainSheet | None:

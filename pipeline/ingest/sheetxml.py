@@ -27,7 +27,7 @@ from typing import IO
 
 from lxml import etree
 
-from pipeline.ingest.plainxml import PlainSheet, plain_sheet
+from pipeline.ingest.plainxml import PlainSheet, magnitude, plain_sheet
 from pipeline.ingest.safety import LIMITS, Limits
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -127,20 +127,10 @@ def _check(facts: SheetXml, limits: Limits) -> None:
 
 def _extent(joined: str) -> tuple[int, int]:
     """Highest row and column the cell references (joined by spaces) name (C-speed scans
-    over distinct parts)."""
-    return _highest(set(LETTERS.findall(joined)), set(DIGITS.findall(joined)))
-
-
-def _magnitude(text: str) -> tuple[int, str]:
-    """Orders digit or letter texts of no leading zeros as their numbers order."""
-    return len(text), text
-
-
-def _highest(letters: set[str], digits: set[str]) -> tuple[int, int]:
-    """Highest row and column among the distinct letter and digit parts of references
-    (``A012`` is row 12: leading zeros do not make a number larger)."""
-    column = max(letters, key=_magnitude, default="")
-    row = max((text.lstrip("0") for text in digits), key=_magnitude, default="") or "0"
+    over distinct parts; ``A012`` is row 12: leading zeros do not make a number larger)."""
+    letters, digits = set(LETTERS.findall(joined)), set(DIGITS.findall(joined))
+    column = max(letters, key=magnitude, default="")
+    row = max((text.lstrip("0") for text in digits), key=magnitude, default="") or "0"
     return (int(row) if len(row) < 12 else 10**12), column_number(column)
 
 
@@ -234,7 +224,7 @@ def _tree(root: etree._Element, facts: SheetXml, limits: Limits) -> None:
 
 
 def _extend(facts: SheetXml, extent: tuple[int, int], unnumbered: int, numbers: list[int]) -> None:
-    """The extent of a part from its cells' highest row and column (:func:`_highest`) and
+    """The extent of a part from its cells' highest row and column (:func:`_extent`) and
     its rows' numbers (0 for a row without one, which then sits below the others)."""
     highest_row, highest_column = extent
     facts.max_row = max(highest_row, max(numbers, default=0) + numbers.count(0))
