@@ -129,9 +129,9 @@ def test_misr_2017_from_the_2016_round(processed) -> None:
 #: of 75 % and 90 % are not reached (README, "Estimates": traffic, which ITU imputes from data
 #: the returns do not hold, is the main residual).
 ESTIMATED = {
-    "idi_2023": (169, 169, 0.60, 0.75),
-    "idi_2024": (170, 169, 0.54, 0.62),
-    "idi_2025": (164, 164, 0.53, 0.73),
+    "idi_2023": (169, 169, 0.60, 0.81),
+    "idi_2024": (170, 169, 0.57, 0.63),
+    "idi_2025": (164, 164, 0.65, 0.77),
 }
 
 
@@ -164,7 +164,8 @@ def test_estimated_inputs_score_the_published_economies(processed, edition) -> N
 def test_idi_2024_world_mean_with_estimates(processed) -> None:
     """ITU's IDI 2024 World average is 74.8 (IDI 2024 report, Table 1; the mean of the 170
     published scores here): with estimated inputs the 169 scored economies average within 0.6
-    (0.52 measured; the 0.5 asked is not reached)."""
+    (75.34 measured, 0.54 above; the 0.5 asked is not reached. Over the same 169 economies
+    ITU's mean is 75.07: Sierra Leone, not scored here, is README "Estimates")."""
     result = _index(processed, "idi_2024", 2022)
     published = _published("idi_2024")
     published = published[pd.to_numeric(published["idi"], errors="coerce").notna()]
