@@ -7,11 +7,18 @@ later submission replaced it, and *accepted* otherwise. Downstream stages publis
 that are not withheld (:mod:`pipeline.withheld`), which is how a 140 % Internet use stays out
 of an SDG aggregate while its query is open (UN Fundamental Principles of Official Statistics,
 principle 2: decisions on methods and data quality are the statistician's).
+
+A withheld value also says *since* when: the earliest date a withholding finding on it became
+known, the submission date of the file the finding names. An output computed as of an earlier
+date (an index edition at its cutoff) had no open query on the value then and uses it: a value
+that a later round contradicts (a duplicate with other figures, a 2G coverage below the 3G
+coverage already reported) stays in the edition ITU computed from it.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -30,6 +37,7 @@ STATUS_COLUMNS = (
     "breakdown",
     "value",
     "status",
+    "since",
     "rule_ids",
     "finding_ids",
     "source_file",
@@ -143,18 +151,34 @@ def _superseded(observations: pd.DataFrame) -> pd.Series:
     return ~latest.reindex(observations.index)
 
 
-def value_status(observations: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
-    """One row per observation: its status and the findings (rules, ids) behind it."""
+def known_since(findings: pd.DataFrame, dates: Mapping[str, str] | None) -> pd.Series:
+    """The date each finding became known: the submission date of the file it names (``""``,
+    known from the start, for a file without a date or when no dates are given)."""
+    if not dates or "source_file" not in findings:
+        return pd.Series("", index=findings.index, dtype=object)
+    return findings["source_file"].map(dates).fillna("").astype(object)
+
+
+def value_status(
+    observations: pd.DataFrame,
+    states: pd.DataFrame,
+    dates: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per observation: its status, since when a withheld one is withheld (``dates``:
+    source file → submission date, see the module doc) and the findings behind it."""
     values = observations.assign(breakdown=breakdown_text(observations))
     on_value = states[states["indicator"].notna() & states["year"].notna()]
     queried = on_value["severity"] != "info"
+    since = known_since(on_value, dates).where(on_value["withholds"].astype(bool))
     on_value = on_value.assign(
         year=on_value["year"].astype("int64"),
         open=queried & (on_value["state"] == "open"),
         closed=queried & (on_value["state"] == "explained"),
+        since=since,
     )
     grouped = on_value.groupby(list(MATCH)).agg(
         withholds=("withholds", "any"),
+        since=("since", "min"),
         open=("open", "any"),
         closed=("closed", "any"),
         rule_ids=("rule_id", lambda s: ", ".join(sorted(set(s)))),
@@ -167,6 +191,7 @@ def value_status(observations: pd.DataFrame, states: pd.DataFrame) -> pd.DataFra
     status[flag["open"]] = "flagged"
     status[flag["withholds"]] = "withheld"
     status[_superseded(observations).to_numpy()] = "superseded"
-    out = merged.assign(status=status, rule_ids=merged["rule_ids"].fillna(""))
+    since = merged["since"].where(status.eq("withheld"), "").fillna("").astype(object)
+    out = merged.assign(status=status, since=since, rule_ids=merged["rule_ids"].fillna(""))
     out["finding_ids"] = out["finding_ids"].fillna("")
     return out[list(STATUS_COLUMNS)]

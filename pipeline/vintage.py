@@ -62,3 +62,12 @@ def known(observations: pd.DataFrame, date: str | dt.date | None = None) -> pd.D
     if "submitted" not in observations:
         return observations
     return as_of(observations, LATEST if date is None else date)
+
+
+def submission_dates(observations: pd.DataFrame) -> dict[str, str]:
+    """Source file → the date its values became known (the latest ``submitted`` of its rows),
+    for dating the findings that name a file; empty for a table without vintage columns."""
+    if "submitted" not in observations or "source_file" not in observations:
+        return {}
+    dated = observations[["source_file", "submitted"]].astype(str)
+    return dated.groupby("source_file")["submitted"].max().to_dict()

@@ -24,7 +24,9 @@ from pipeline.store import read_table, write_table
 
 #: Statuses that keep a value out of published outputs.
 LEFT_OUT = ("withheld", "superseded")
-LEFT_OUT_COLUMNS = ("economy", "year", "indicator", "breakdown", "value", "status", "rule_ids")
+LEFT_OUT_COLUMNS = (
+    "economy", "year", "indicator", "breakdown", "value", "status", "since", "rule_ids",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ class Publishable:
     def withheld(self) -> pd.DataFrame:
         """Values left out because of an open query (not merely superseded)."""
         return self.left_out[self.left_out["status"] == "withheld"]
+
+    def queried_after(self, date: str) -> pd.DataFrame:
+        """Withheld values that were known on ``date`` and queried only after it: the output
+        as computed on that date used them (empty unless dated by :func:`publishable`)."""
+        withheld = self.withheld()
+        if "known_then" not in withheld:
+            return withheld.iloc[:0]
+        since = withheld["since"].fillna("").astype(str)
+        return withheld[withheld["known_then"].astype(bool) & since.gt(date)]
 
     def summary(self, stage: str) -> str:
         """One closing line: how many values the stage left out, and why."""
@@ -84,10 +95,29 @@ def publishable(processed: Path, as_of: str | dt.date | None = None) -> Publisha
     row per key as known on ``as_of`` (default: now; an index edition passes its cutoff)."""
     observations = read_table(Path(processed) / "ingest", "observations")
     usable = filter_observations(observations, _status(processed))
-    return replace(usable, observations=vintage.known(usable.observations, as_of))
+    usable = replace(usable, observations=vintage.known(usable.observations, as_of))
+    if as_of is None or usable.left_out.empty or "submitted" not in observations:
+        return usable
+    return replace(usable, left_out=_dated(usable.left_out, observations, as_of))
+
+
+def _dated(left_out: pd.DataFrame, observations: pd.DataFrame, as_of: str | dt.date):
+    """``left_out`` with ``known_then``: whether the value was in a submission by ``as_of``.
+    A value known then whose query came later (``since`` after ``as_of``) was in the output
+    as computed on that date — an IDI edition as ITU computed it at its cutoff — so the
+    edition's own table says why ours differs."""
+    then = observations[observations["submitted"].astype(str) <= vintage.iso_date(as_of)]
+    on = [*KEY, "value"] if "value" in left_out else list(KEY)
+    keys = then[on].drop_duplicates().assign(known_then=True)
+    dated = left_out.merge(keys, on=on, how="left")
+    dated["known_then"] = dated["known_then"].fillna(False).astype(bool)
+    return dated.set_axis(left_out.index)
 
 
 def write_left_out(publishable: Publishable, folder: Path) -> None:
-    """``withheld.{csv,parquet}`` in a stage's output folder: what it did not use, and why."""
-    table = publishable.withheld().reindex(columns=list(LEFT_OUT_COLUMNS))
+    """``withheld.{csv,parquet}`` in a stage's output folder: what it did not use, and why
+    (with ``known_then`` for a stage computed as of a date)."""
+    withheld = publishable.withheld()
+    dated = ["known_then"] if "known_then" in withheld else []
+    table = withheld.reindex(columns=[*LEFT_OUT_COLUMNS, *dated])
     write_table(table.assign(reason=publishable.note), Path(folder), "withheld")

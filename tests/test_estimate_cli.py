@@ -202,7 +202,7 @@ def test_the_next_round_test_uses_each_rounds_values_but_never_a_withheld_one(
         [("KEN", 2020, 34.0), ("GHA", 2021, 26.0)]
     ]
     status = flagged.reset_index().assign(
-        breakdown="", status=["superseded", "withheld"], rule_ids=["", "HH-RANGE"],
+        breakdown="", status=["superseded", "withheld"], since="", rule_ids=["", "HH-RANGE"],
         finding_ids="", cell="",
     )[list(STATUS_COLUMNS)]  # fmt: skip
     write_table(status, processed / "validate", "status")

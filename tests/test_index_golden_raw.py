@@ -8,6 +8,7 @@ Published tables: tests/data/index/ (PROVENANCE.md). Runs through the CLI, as a 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,12 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
+from pipeline.index.methodology import edition_path, load
 from pipeline.paths import RAW
 from pipeline.store import read_table
+
+sys.path.insert(0, str(Path(__file__).parent / "data" / "publish"))
+from runner import shipped_run
 
 DATA = Path(__file__).parent / "data" / "index"
 #: Published inputs and the IDI are rounded to 1 decimal (test_index_golden.py).
@@ -79,6 +84,30 @@ def test_edition_reproduces_every_complete_published_economy(processed, edition)
     error = (idi["score"].reindex(rows) - published).abs()
     assert int((error < IDI_TOLERANCE).sum()) == complete, error[~(error < IDI_TOLERANCE)]
     assert int(np.isclose(idi["score_rounded"].reindex(rows), published).sum()) >= exact
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_the_full_run_says_which_economies_its_queries_change(edition) -> None:
+    """``ictstats run`` validates before it indexes, and a value with an open error query
+    reaches no output, not even an edition computed as of a cutoff that came before the query.
+    On the shipped batch the queries came with the December 2025 returns; three of the values
+    they withhold were known at IDI 2025's cutoff and ITU published them (Peru's fixed-broadband
+    subscriptions, Ghana's 3G coverage, Indonesia's households with Internet, all of 2023).
+    The edition's ``withheld`` table marks them (``known_then``, ``since``), and every other
+    economy whose ten inputs ITU published is reproduced as in the golden test above."""
+    folder, _, _ = shipped_run()
+    year, complete, _ = EDITIONS[edition]
+    cutoff = str(load(edition_path(edition)).edition["as_of"])
+    withheld = read_table(folder / "index" / edition, "withheld")
+    queried_later = withheld["known_then"].astype(bool) & withheld["since"].astype(str).gt(cutoff)
+    changed = set(withheld.loc[queried_later, "economy"])
+    table = _published(edition)
+    rows = table.index[~table[list(INPUTS)].eq("n.a.").any(axis=1)]
+    ran = _idi(read_table(folder / "index" / edition, "scores"), year)["score"].reindex(rows)
+    error = (ran - pd.to_numeric(table.loc[rows, "idi"])).abs()
+    assert set(error.index[~(error < IDI_TOLERANCE)]) == changed
+    assert changed == ({"PER", "GHA", "IDN"} if edition == "idi_2025" else set())
+    assert len(rows) == complete
 
 
 @pytest.mark.parametrize("edition", sorted(EDITIONS))

@@ -16,7 +16,8 @@ from pipeline.status import (
     root_causes,
     value_status,
 )
-from pipeline.withheld import filter_observations
+from pipeline.store import write_table
+from pipeline.withheld import filter_observations, publishable
 
 
 def _finding(rule, severity="error", value="140", indicator="HH7", breakdown="sex=F", **extra):
@@ -94,6 +95,29 @@ def test_open_error_withholds_warning_flags_and_derived_inputs_filtered():
     kept = filter_observations(_observations(), value_status(_observations(), states))
     assert sorted(kept.observations["sex"]) == ["M", "_T"]
     assert len(kept.withheld()) == 1
+
+
+def test_a_withheld_value_says_since_when_and_whether_an_earlier_output_used_it(tmp_path):
+    """A duplicate in a December return withholds the value the March round gave for the same
+    key, from every output; an edition as of May says that it was known then and queried later
+    (the edition as computed in May used it)."""
+    observations = _observations().assign(submitted="2025-03-31", round="2025")
+    later = _finding("ING-DUPLICATE", value="72.7", breakdown="", source_file="dec/EGY.xlsx")
+    states = finding_states(normalise_findings(pd.DataFrame([later])), decisions.empty(), POLICY)
+    dates = {"household/EGY.xlsx": "2025-03-31", "dec/EGY.xlsx": "2025-12-15"}
+    status = value_status(observations, states, dates)
+    by_sex = status.set_index("sex")
+    assert by_sex.loc["_T", "status"] == "withheld" and by_sex.loc["_T", "since"] == "2025-12-15"
+    assert by_sex.loc[["F", "M"], "since"].eq("").all()
+    assert value_status(observations, states).set_index("sex").loc["_T", "since"] == ""
+    write_table(observations, tmp_path / "ingest", "observations")
+    write_table(status, tmp_path / "validate", "status")
+    for as_of, used_then in (("2025-05-31", 1), ("2025-12-15", 0), (None, 0)):
+        usable = publishable(tmp_path, as_of)
+        assert sorted(usable.observations["sex"]) == ["F", "M"]  # withheld at every date
+        assert len(usable.queried_after(as_of or "9999-12-31")) == used_then
+    assert bool(publishable(tmp_path, "2025-05-31").withheld()["known_then"].iloc[0])
+    assert not publishable(tmp_path, "2025-01-01").withheld()["known_then"].iloc[0]
 
 
 def test_accepted_answer_explains_and_releases_only_where_the_rule_allows():

@@ -95,7 +95,7 @@ def test_queries_are_recorded_as_sent_only_with_reports(
     monkeypatch.setattr(cli, "record_sent", record)
     monkeypatch.setattr(cli, "load_policy", lambda: "policy")
     monkeypatch.setattr(cli, "finding_states", lambda findings, log, policy: log)
-    monkeypatch.setattr(cli, "value_status", lambda observations, states: states)
+    monkeypatch.setattr(cli, "value_status", lambda observations, states, *_: states)
     args = argparse.Namespace(store=tmp_path / "store", processed=tmp_path, no_reports=no_reports)
     findings = pd.DataFrame({"economy": ["AAA", "BBB", None]})
     states, status = cli._statuses(args, pd.DataFrame(), findings, {"AAA"})

@@ -120,4 +120,14 @@ def run(args: argparse.Namespace) -> int:
         f"unscored economy-years explained in notes; wrote {out}"
     )
     say(usable.summary(f"index {methodology.name}"))
+    later = usable.queried_after(date)
+    if len(later):
+        values = ", ".join(
+            later["economy"] + " " + later["indicator"] + " " + later["year"].astype(str)
+        )
+        say(
+            f"index {methodology.name}: {len(later)} of them were known on {date}, the "
+            f"cutoff, and queried only later ({values}): an edition computed at the cutoff "
+            "used them; this one does not while their queries are open (withheld: since)"
+        )
     return EXIT_OK

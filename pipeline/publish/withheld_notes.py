@@ -21,6 +21,7 @@ COLUMNS = {
     "year": "Year",
     "indicator": "Indicator",
     "breakdown": "Breakdown",
+    "since": "Query raised",
     "rule_ids": "Open query (rules)",
 }
 

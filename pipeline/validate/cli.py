@@ -33,6 +33,7 @@ from pipeline.validate.messages import DEFAULT_LANGUAGE, LANGUAGES, rule_text
 from pipeline.validate.queries import query_status, record_sent
 from pipeline.validate.report import build_report, table_workbook
 from pipeline.validate.revisions import read_previous
+from pipeline.vintage import submission_dates
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -146,9 +147,12 @@ def _previous(path: Path | None) -> tuple[pd.DataFrame | None, pd.DataFrame | No
         return None, coded_findings("validate", "REV-PREVIOUS-UNREADABLE", [row])
 
 
-def _statuses(args, observations, all_findings, reported) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _statuses(
+    args, observations, all_findings, reported, dates=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Record the queries going out in the reports, then every finding's state and every
-    value's status from the decisions log."""
+    value's status from the decisions log (``dates``: source file → submission date, for the
+    date each withholding query was raised)."""
     store = args.store or store_path(args.processed)
     log = decisions.read(store)
     if not args.no_reports:
@@ -156,7 +160,7 @@ def _statuses(args, observations, all_findings, reported) -> tuple[pd.DataFrame,
         if record_sent(store, sent, log, "validate/reports"):
             log = decisions.read(store)
     states = finding_states(all_findings, log, load_policy())
-    return states, value_status(observations, states)
+    return states, value_status(observations, states, dates)
 
 
 def _write_summaries(out: Path, states: pd.DataFrame, rules: pd.DataFrame, names) -> None:
@@ -180,7 +184,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    everything = vintage.known(read_table(source, "observations"))
+    ingested = read_table(source, "observations")
+    everything = vintage.known(ingested)
     written = any((source / f"findings.{ext}").exists() for ext in ("parquet", "csv"))
     ingest = read_table(source, "findings") if written else None
     # --economy codes are reference codes in canonical case already (choices.economy)
@@ -201,7 +206,8 @@ def run(args: argparse.Namespace) -> int:
     batch = set(everything["economy"]) | set(all_findings["economy"].dropna())
     names = _names(sorted(batch))
     reported = set(names["economy"]) if wanted is None else wanted
-    states, status = _statuses(args, everything, all_findings, reported)
+    dates = submission_dates(ingested)
+    states, status = _statuses(args, everything, all_findings, reported, dates)
     write_table(status, out, "status")
     _write_summaries(out, states, result.rule_summary, names)
     if not args.no_reports:
