@@ -9,10 +9,11 @@ of an SDG aggregate while its query is open (UN Fundamental Principles of Offici
 principle 2: decisions on methods and data quality are the statistician's).
 
 A withheld value also says *since* when: the earliest date a withholding finding on it became
-known, the submission date of the file the finding names. An output computed as of an earlier
-date (an index edition at its cutoff) had no open query on the value then and uses it: a value
-that a later round contradicts (a duplicate with other figures, a 2G coverage below the 3G
-coverage already reported) stays in the edition ITU computed from it.
+known, the submission date of the file the finding names. It stays withheld from every output,
+an edition computed as of an earlier date included; ``since`` lets that edition say which of
+its economies differ from the edition as computed then (a value a later round contradicts — a
+duplicate with other figures, a 2G coverage below the 3G coverage already reported — was in
+ITU's edition at its cutoff).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline import vintage
@@ -66,18 +67,21 @@ def _status(processed: Path) -> pd.DataFrame | None:
     return read_table(folder, "status")
 
 
+def _in(frame: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """Whether each row of ``frame`` has its observation key in ``other``. The value is part
+    of the match when both tables carry it: a withheld value is the flawed figure of one
+    submission, not every vintage of its key (an earlier round's figure for the same key stays
+    usable for an edition computed as of that round)."""
+    on = [*KEY, "value"] if "value" in frame and "value" in other else list(KEY)
+    keys = other[on].drop_duplicates().assign(_in=True)
+    return frame.merge(keys, on=on, how="left")["_in"].notna().to_numpy()
+
+
 def drop_left_out(frame: pd.DataFrame, left_out: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (any table with the observation key) without the left-out keys."""
     if left_out.empty or frame.empty:
         return frame
-    # The value is part of the match when both tables carry it: a withheld value is the
-    # flawed figure of one submission, not every vintage of its key (an earlier round's
-    # figure for the same key stays usable for an edition computed as of that round).
-    on = [*KEY, "value"] if "value" in frame and "value" in left_out else list(KEY)
-    keys = left_out[on].drop_duplicates().assign(_out=True)
-    merged = frame.merge(keys, on=on, how="left")
-    kept = merged["_out"].isna().to_numpy()
-    return frame[kept]
+    return frame[~_in(frame, left_out)]
 
 
 def filter_observations(observations: pd.DataFrame, status: pd.DataFrame | None) -> Publishable:
@@ -107,11 +111,7 @@ def _dated(left_out: pd.DataFrame, observations: pd.DataFrame, as_of: str | dt.d
     as computed on that date — an IDI edition as ITU computed it at its cutoff — so the
     edition's own table says why ours differs."""
     then = observations[observations["submitted"].astype(str) <= vintage.iso_date(as_of)]
-    on = [*KEY, "value"] if "value" in left_out else list(KEY)
-    keys = then[on].drop_duplicates().assign(known_then=True)
-    dated = left_out.merge(keys, on=on, how="left")
-    dated["known_then"] = dated["known_then"].fillna(False).astype(bool)
-    return dated.set_axis(left_out.index)
+    return left_out.assign(known_then=_in(left_out, then))
 
 
 def write_left_out(publishable: Publishable, folder: Path) -> None:
